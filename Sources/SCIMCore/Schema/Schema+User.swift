@@ -1,0 +1,87 @@
+extension Schema {
+    package static let userURN = "urn:ietf:params:scim:schemas:core:2.0:User"
+    package static let enterpriseUserURN = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"
+    package static let groupURN = "urn:ietf:params:scim:schemas:core:2.0:Group"
+
+    /// The attributes every resource has (RFC 7643 §3.1).
+    package static let commonAttributes: [SchemaAttribute] = [
+        SchemaAttribute("id", .string, caseExact: true, mutability: .readOnly, returned: .always),
+        SchemaAttribute("externalId", .string, caseExact: true),
+        SchemaAttribute(
+            "meta", .complex, mutability: .readOnly,
+            subAttributes: [
+                SchemaAttribute("resourceType", .string, caseExact: true, mutability: .readOnly),
+                SchemaAttribute("created", .dateTime, mutability: .readOnly),
+                SchemaAttribute("lastModified", .dateTime, mutability: .readOnly),
+                SchemaAttribute("location", .reference, caseExact: true, mutability: .readOnly),
+                SchemaAttribute("version", .string, caseExact: true, mutability: .readOnly),
+            ]),
+    ]
+
+    /// The User schema of RFC 7643 §4.1.
+    package static let user = Schema(
+        id: userURN, name: "User",
+        attributes: [
+            SchemaAttribute("userName", .string, required: true),
+            SchemaAttribute(
+                "name", .complex,
+                subAttributes: ["formatted", "familyName", "givenName", "middleName", "honorificPrefix", "honorificSuffix"]
+                    .map { SchemaAttribute($0, .string) }),
+            SchemaAttribute("displayName", .string),
+            SchemaAttribute("nickName", .string),
+            SchemaAttribute("profileUrl", .reference),
+            SchemaAttribute("title", .string),
+            SchemaAttribute("userType", .string),
+            SchemaAttribute("preferredLanguage", .string),
+            SchemaAttribute("locale", .string),
+            SchemaAttribute("timezone", .string),
+            SchemaAttribute("active", .boolean),
+            SchemaAttribute("password", .string, mutability: .writeOnly, returned: .never),
+            multiValuedStrings("emails", valueType: .string),
+            multiValuedStrings("phoneNumbers", valueType: .string),
+            multiValuedStrings("ims", valueType: .string),
+            multiValuedStrings("photos", valueType: .reference),
+            SchemaAttribute(
+                "addresses", .complex, multiValued: true,
+                subAttributes: ["formatted", "streetAddress", "locality", "region", "postalCode", "country", "type"]
+                    .map { SchemaAttribute($0, .string) } + [SchemaAttribute("primary", .boolean)]),
+            SchemaAttribute(
+                "groups", .complex, multiValued: true, mutability: .readOnly,
+                subAttributes: [
+                    SchemaAttribute("value", .string, mutability: .readOnly),
+                    SchemaAttribute("$ref", .reference, mutability: .readOnly),
+                    SchemaAttribute("display", .string, mutability: .readOnly),
+                    SchemaAttribute("type", .string, mutability: .readOnly),
+                ]),
+            multiValuedStrings("entitlements", valueType: .string),
+            multiValuedStrings("roles", valueType: .string),
+            multiValuedStrings("x509Certificates", valueType: .binary),
+        ] + commonAttributes)
+
+    /// The enterprise User extension of RFC 7643 §4.3.
+    package static let enterpriseUser = Schema(
+        id: enterpriseUserURN, name: "EnterpriseUser",
+        attributes: ["employeeNumber", "costCenter", "organization", "division", "department"]
+            .map { SchemaAttribute($0, .string) } + [
+                SchemaAttribute(
+                    "manager", .complex,
+                    subAttributes: [
+                        SchemaAttribute("value", .string),
+                        SchemaAttribute("$ref", .reference),
+                        SchemaAttribute("displayName", .string, mutability: .readOnly),
+                    ])
+            ])
+
+    /// A multi-valued attribute with the usual `value`, `display`, `type` and `primary` sub-attributes.
+    private static func multiValuedStrings(_ name: String, valueType: SchemaAttribute.DataType) -> SchemaAttribute {
+        SchemaAttribute(
+            name, .complex, multiValued: true,
+            subAttributes: [
+                SchemaAttribute("value", valueType),
+                SchemaAttribute("display", .string),
+                SchemaAttribute("type", .string),
+                SchemaAttribute("primary", .boolean),
+                SchemaAttribute("$ref", .reference),
+            ])
+    }
+}

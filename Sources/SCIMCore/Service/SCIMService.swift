@@ -1,0 +1,94 @@
+/// The SCIM operations, independent of HTTP: authentication, rate limits, users and discovery.
+///
+/// Each operation runs in one store transaction, so it applies completely or not at all. Errors leave
+/// as ``SCIMError`` with the profile's texts; store failures become the operation's 500 text with the
+/// cause kept for the log.
+package final class SCIMService: Sendable {
+    package struct Configuration: Sendable {
+        package var profile: Profile
+        package var readsPerMinute: Int
+        package var writesPerMinute: Int
+
+        package init(profile: Profile = .postman, readsPerMinute: Int = 300, writesPerMinute: Int = 180) {
+            self.profile = profile
+            self.readsPerMinute = readsPerMinute
+            self.writesPerMinute = writesPerMinute
+        }
+    }
+
+    /// Postman's `filter.maxResults`: the largest page returned.
+    package static let maxPageSize = 100
+
+    package let profile: Profile
+    let store: any ResourceStore
+    let hasher: any CredentialHasher
+    let catalogue: ErrorCatalogue
+    let limiter: RateLimiter
+    let representation: UserRepresentation
+    let patcher: UserPatcher
+
+    package init(store: any ResourceStore, hasher: any CredentialHasher, configuration: Configuration) {
+        self.profile = configuration.profile
+        self.store = store
+        self.hasher = hasher
+        self.catalogue = ErrorCatalogue(profile: configuration.profile)
+        self.limiter = RateLimiter(
+            readsPerMinute: configuration.readsPerMinute, writesPerMinute: configuration.writesPerMinute)
+        self.representation = UserRepresentation(profile: configuration.profile)
+        self.patcher = UserPatcher(profile: configuration.profile)
+    }
+
+    /// Finds the team and admin of the API key in `Authorization` (`Bearer KEY` or a bare `KEY`) or, when
+    /// that header is absent, in `X-API-Key`.
+    /// - Throws: 401 for a missing, unknown or revoked key; 400 for a deleted team; 403 when the key's
+    ///   admin is no longer an active admin of the team.
+    package func authenticate(authorization: String?, apiKeyHeader: String?, operation: Operation, context: RequestContext)
+        throws(SCIMError) -> Caller
+    {
+        guard let text = Self.credentialText(authorization: authorization, apiKeyHeader: apiKeyHeader),
+            let key = APIKey.parse(text)
+        else { throw catalogue.invalidKey() }
+        let record = try run(operation, context) { transaction throws(SCIMError) in
+            try transaction.credential(keyID: key.id)
+        }
+        guard let record, record.key.revoked == nil,
+            hasher.constantTimeEquals(record.key.secretDigest, key.secretDigest(using: hasher))
+        else { throw catalogue.invalidKey() }
+        guard !record.team.isDeleted else { throw catalogue.teamGone() }
+        guard let admin = record.admin, admin.teamID == record.team.id, admin.role == .admin, admin.active else {
+            throw catalogue.adminNotOnTeam()
+        }
+        return Caller(team: record.team, adminUserID: admin.id, keyID: key.id)
+    }
+
+    /// Counts a request against its team's limit.
+    /// - Throws: 429 with `retryAfterSeconds` set when the team is past the limit.
+    package func admit(_ caller: Caller, isWrite: Bool) throws(SCIMError) {
+        let decision = limiter.admit(
+            teamID: caller.team.id, bucket: isWrite ? .write : .read, now: Timestamp.nowMilliseconds())
+        if case .limited(let limit, let retryAfterSeconds) = decision {
+            throw catalogue.rateLimited(limit: limit, retryAfterSeconds: retryAfterSeconds)
+        }
+    }
+
+    private static func credentialText(authorization: String?, apiKeyHeader: String?) -> String? {
+        guard let authorization else { return apiKeyHeader?.trimmingSpaces() }
+        let trimmed = authorization.trimmingSpaces()
+        if trimmed.count > 7, trimmed.prefix(7).lowercased() == "bearer " {
+            return String(trimmed.dropFirst(7)).trimmingSpaces()
+        }
+        return trimmed
+    }
+
+    /// Runs `body` in a read or write transaction and turns store failures into the operation's 500.
+    func run<T>(
+        _ operation: Operation, _ context: RequestContext, write: Bool = false,
+        _ body: (any StoreTransaction) throws(SCIMError) -> T
+    ) throws(SCIMError) -> T {
+        do {
+            return write ? try store.write(body) : try store.read(body)
+        } catch where error.status == 500 {
+            throw catalogue.internalFailure(operation, requestID: context.requestID, underlying: error.underlying)
+        }
+    }
+}

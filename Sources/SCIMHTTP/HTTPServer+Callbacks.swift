@@ -1,0 +1,195 @@
+import CMicroHTTPD
+import Glibc
+import SCIMCore
+import Synchronization
+
+// libmicrohttpd calls these C function pointers on its worker threads. Each receives the server as
+// an unretained pointer, which stays valid because the server retains itself until the daemon stops.
+// The per-request state travels in libmicrohttpd's per-request context pointer, retained once when
+// the request line arrives and released once in the completion callback.
+
+extension HTTPServer {
+    /// Returns the libmicrohttpd options, with callbacks that forward to this server.
+    func daemonOptions(
+        flags: UInt32,
+        address: UnsafePointer<sockaddr>,
+        context: UnsafeMutableRawPointer
+    ) -> scimd_daemon_options {
+        scimd_daemon_options(
+            flags: flags,
+            address: address,
+            context: context,
+            access_handler: { context, connection, _, method, _, uploadData, uploadDataSize, requestContext in
+                guard let context, let connection, let uploadDataSize, let requestContext else { return .NO }
+                let server = Unmanaged<HTTPServer>.fromOpaque(context).takeUnretainedValue()
+                return server.access(
+                    connection: connection,
+                    method: method,
+                    uploadData: uploadData,
+                    uploadDataSize: uploadDataSize,
+                    requestContext: requestContext
+                )
+            },
+            completed_handler: { context, _, requestContext, _ in
+                guard let context, let requestContext, let state = requestContext.pointee else { return }
+                requestContext.pointee = nil
+                Unmanaged<RequestState>.fromOpaque(state).release()
+                Unmanaged<HTTPServer>.fromOpaque(context).takeUnretainedValue().requestCompleted()
+            },
+            uri_logger: { context, uri, _ in
+                guard let context else { return nil }
+                let server = Unmanaged<HTTPServer>.fromOpaque(context).takeUnretainedValue()
+                return server.requestStarted(target: uri.map { String(cString: $0) } ?? "")
+            },
+            error_logger: { context, format, arguments in
+                guard let context, let format, let arguments else { return }
+                var buffer = [CChar](repeating: 0, count: 512)
+                _ = vsnprintf(&buffer, buffer.count, format, arguments)
+                let server = Unmanaged<HTTPServer>.fromOpaque(context).takeUnretainedValue()
+                server.daemonLogged(buffer)
+            },
+            thread_pool_size: UInt32(configuration.threadCount),
+            connection_timeout_seconds: UInt32(configuration.connectionTimeoutSeconds),
+            connection_limit: UInt32(configuration.connectionLimit),
+            listen_backlog: UInt32(configuration.listenBacklog),
+            connection_memory_limit: configuration.connectionMemoryLimit,
+            connection_memory_increment: configuration.connectionMemoryIncrement
+        )
+    }
+
+    /// Counts a new request and returns its retained state for libmicrohttpd's context pointer.
+    ///
+    /// libmicrohttpd calls the URI logger before it parses the request, with the target as sent. It
+    /// reports completion for every request it called the URI logger for, including those it rejects
+    /// itself before the access handler runs.
+    private func requestStarted(target: String) -> UnsafeMutableRawPointer {
+        requests.withLock { $0.inFlight += 1 }
+        return Unmanaged.passRetained(RequestState(target: target)).toOpaque()
+    }
+
+    private func requestCompleted() {
+        requests.withLock { $0.inFlight -= 1 }
+    }
+
+    /// Logs a libmicrohttpd message and keeps it as the reason for a failed start.
+    private func daemonLogged(_ buffer: [CChar]) {
+        let bytes = buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }
+        var message = String(decoding: bytes, as: UTF8.self)
+        while message.last?.isWhitespace == true {
+            message.removeLast()
+        }
+        lastDaemonMessage.withLock { $0 = message }
+        logger.warning("libmicrohttpd reported an error", ["mhd.message": message])
+    }
+
+    /// Runs one access-handler call: the first call of a request only prepares it, the calls with
+    /// body bytes collect them, and the final call (no bytes) sends the response.
+    private func access(
+        connection: OpaquePointer,
+        method: UnsafePointer<CChar>?,
+        uploadData: UnsafePointer<CChar>?,
+        uploadDataSize: UnsafeMutablePointer<Int>,
+        requestContext: UnsafeMutablePointer<UnsafeMutableRawPointer?>
+    ) -> MHD_Result {
+        guard let pointer = requestContext.pointee else {
+            logger.error("HTTP request arrived without request state; closing the connection")
+            return .NO
+        }
+        let request = Unmanaged<RequestState>.fromOpaque(pointer).takeUnretainedValue()
+
+        switch request.phase {
+        case .awaitingHeaders:
+            return begin(request, method: method, connection: connection)
+        case .answered:
+            uploadDataSize.pointee = 0
+            return .YES
+        case .receivingBody, .overLimit:
+            guard uploadDataSize.pointee == 0 else {
+                request.receive(uploadData, count: uploadDataSize.pointee, limit: configuration.maxBodyBytes)
+                uploadDataSize.pointee = 0
+                return .YES
+            }
+            return finish(request, connection: connection)
+        }
+    }
+
+    /// Records the method and answers at once when `Content-Length` already exceeds the body limit.
+    private func begin(_ request: RequestState, method: UnsafePointer<CChar>?, connection: OpaquePointer) -> MHD_Result {
+        request.method = method.map { String(cString: $0) } ?? ""
+        request.phase = .receivingBody
+        guard let length = announcedContentLength(of: connection), length > UInt64(configuration.maxBodyBytes) else {
+            return .YES
+        }
+
+        // Queued before the body is read, so libmicrohttpd sends no `100 Continue` and closes
+        // the connection after the response instead of reading the body.
+        request.phase = .answered
+        let message = HTTPRequest(
+            method: request.method,
+            target: request.target,
+            headers: requestHeaders(of: connection),
+            body: []
+        )
+        return queue(handler.bodyTooLarge(message, limit: configuration.maxBodyBytes), on: connection)
+    }
+
+    /// Calls the handler with the whole request, or `bodyTooLarge` when the body passed the limit.
+    private func finish(_ request: RequestState, connection: OpaquePointer) -> MHD_Result {
+        let message = HTTPRequest(
+            method: request.method,
+            target: request.target,
+            headers: requestHeaders(of: connection),
+            body: request.body
+        )
+        let response =
+            request.phase == .overLimit
+            ? handler.bodyTooLarge(message, limit: configuration.maxBodyBytes)
+            : handler.handle(message)
+        request.phase = .answered
+        request.body = []
+        return queue(response, on: connection)
+    }
+}
+
+/// What the server knows about one request while libmicrohttpd processes it.
+///
+/// Not `Sendable`: libmicrohttpd handles a connection on one worker thread, so a request's state is
+/// only touched by that thread.
+final class RequestState {
+    enum Phase {
+        /// The request line has arrived; the access handler has not yet run.
+        case awaitingHeaders
+        /// Headers are complete and body bytes, if any, are being collected.
+        case receivingBody
+        /// The body passed the limit; further bytes are dropped and `bodyTooLarge` answers.
+        // NOTE: libmicrohttpd 0.9.75 rejects MHD_queue_response while body bytes are still arriving,
+        // so a chunked body that passes the limit is read to its end, and dropped, before the client
+        // gets `bodyTooLarge`. Memory stays bounded but upload time does not; returning MHD_NO at once
+        // would end the upload sooner, but the client would get a reset instead of the response.
+        case overLimit
+        /// A response is queued; nothing else is done for this request.
+        case answered
+    }
+
+    /// The request target as sent, from the URI logger.
+    let target: String
+    var method = ""
+    var body: [UInt8] = []
+    var phase = Phase.awaitingHeaders
+
+    init(target: String) {
+        self.target = target
+    }
+
+    /// Appends body bytes, or drops the body once it would pass `limit`, so at most `limit` bytes
+    /// are ever kept.
+    func receive(_ bytes: UnsafePointer<CChar>?, count: Int, limit: Int) {
+        guard phase == .receivingBody, let bytes else { return }
+        guard body.count + count <= limit else {
+            phase = .overLimit
+            body = []
+            return
+        }
+        body.append(contentsOf: UnsafeRawBufferPointer(start: bytes, count: count))
+    }
+}

@@ -1,0 +1,66 @@
+import SCIMCore
+
+/// A request target split into a decoded path and decoded query parameters.
+///
+/// Percent-escapes are decoded exactly once; in the query `+` also stands for a space, as HTML form
+/// encoding and most HTTP clients have it. A broken escape is an error, never passed through.
+struct RequestTarget: Sendable {
+    /// The path's non-empty segments, decoded; repeated and trailing slashes carry no meaning.
+    var segments: [String]
+    /// The path as sent, without the query, for the log.
+    var rawPath: String
+    var query: [(name: String, value: String)]
+
+    /// Splits and decodes `target`.
+    /// - Throws: `invalidSyntax` for a broken percent-escape or a decoded byte sequence that is not UTF-8.
+    init(_ target: String) throws(SCIMError) {
+        let parts = target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
+        rawPath = String(parts[0])
+        var segments: [String] = []
+        for segment in rawPath.split(separator: "/") {
+            guard let decoded = Self.percentDecode(segment, plusIsSpace: false) else {
+                throw .invalidSyntax("The request path is not valid percent-encoded UTF-8.")
+            }
+            segments.append(decoded)
+        }
+        self.segments = segments
+        query = []
+        guard parts.count == 2 else { return }
+        for pair in parts[1].split(separator: "&") {
+            let nameAndValue = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            guard let name = Self.percentDecode(nameAndValue[0], plusIsSpace: true),
+                let value = Self.percentDecode(nameAndValue.count == 2 ? nameAndValue[1] : "", plusIsSpace: true)
+            else {
+                throw .invalidSyntax("The query string is not valid percent-encoded UTF-8.")
+            }
+            query.append((name, value))
+        }
+    }
+
+    /// Returns the first value of a query parameter, whose name matches without regard to case.
+    func parameter(_ name: String) -> String? {
+        query.first { $0.name.caseInsensitiveEquals(name) }?.value
+    }
+
+    private static func percentDecode(_ text: Substring, plusIsSpace: Bool) -> String? {
+        guard text.utf8.contains(where: { $0 == UInt8(ascii: "%") || $0 == UInt8(ascii: "+") }) else {
+            return String(text)
+        }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(text.utf8.count)
+        var iterator = text.utf8.makeIterator()
+        while let byte = iterator.next() {
+            switch byte {
+            case UInt8(ascii: "%"):
+                guard let high = iterator.next().flatMap(hexDigitValue), let low = iterator.next().flatMap(hexDigitValue)
+                else { return nil }
+                bytes.append(UInt8(high << 4 | low))
+            case UInt8(ascii: "+") where plusIsSpace:
+                bytes.append(0x20)
+            default:
+                bytes.append(byte)
+            }
+        }
+        return String(validating: bytes, as: UTF8.self)
+    }
+}

@@ -1,0 +1,122 @@
+import SCIMCore
+
+/// One step of the schema: applied once, in its own transaction, and recorded in `schema_migrations`.
+///
+/// Migrations are append-only. A released one is never edited; a change to the schema is a new
+/// migration with the next version.
+struct SQLiteMigration {
+    let version: Int64
+    let summary: String
+    let statements: [String]
+
+    /// Every migration, oldest first.
+    static let all: [SQLiteMigration] = [initialSchema]
+
+    static let initialSchema = SQLiteMigration(
+        version: 1,
+        summary: "teams, their domains, users and API keys",
+        statements: [
+            """
+            CREATE TABLE teams (
+                id INTEGER PRIMARY KEY,
+                name TEXT NOT NULL UNIQUE,
+                deleted INTEGER NOT NULL DEFAULT 0 CHECK (deleted IN (0, 1)),
+                deleted_at INTEGER,
+                created INTEGER NOT NULL,
+                user_count INTEGER NOT NULL DEFAULT 0,
+                active_count INTEGER NOT NULL DEFAULT 0,
+                next_seq INTEGER NOT NULL DEFAULT 1
+            ) STRICT
+            """,
+            """
+            CREATE TABLE team_domains (
+                team_id INTEGER NOT NULL REFERENCES teams (id),
+                position INTEGER NOT NULL,
+                domain TEXT NOT NULL,
+                PRIMARY KEY (team_id, position)
+            ) STRICT
+            """,
+            // seq numbers a team's users 1, 2, 3, ... in creation order; user_name_key is the userName
+            // lowercased by Swift, so uniqueness ignores case for every script SQLite's lower() skips.
+            """
+            CREATE TABLE users (
+                id TEXT PRIMARY KEY,
+                team_id INTEGER NOT NULL REFERENCES teams (id),
+                seq INTEGER NOT NULL,
+                user_name TEXT NOT NULL,
+                user_name_key TEXT NOT NULL UNIQUE,
+                given_name TEXT,
+                family_name TEXT,
+                external_id TEXT,
+                active INTEGER NOT NULL CHECK (active IN (0, 1)),
+                role TEXT NOT NULL CHECK (role IN ('admin', 'member')),
+                created INTEGER NOT NULL,
+                last_modified INTEGER NOT NULL,
+                version INTEGER NOT NULL,
+                extra TEXT
+            ) STRICT
+            """,
+            "CREATE UNIQUE INDEX users_team_seq ON users (team_id, seq)",
+            "CREATE INDEX users_team_active_seq ON users (team_id, active, seq)",
+            "CREATE INDEX users_team_user_name ON users (team_id, user_name)",
+            // admin_user_id has no foreign key, so that a key can outlive the member who generated it.
+            """
+            CREATE TABLE api_keys (
+                id TEXT PRIMARY KEY,
+                team_id INTEGER NOT NULL REFERENCES teams (id),
+                admin_user_id TEXT NOT NULL,
+                secret_digest BLOB NOT NULL,
+                created INTEGER NOT NULL,
+                revoked INTEGER
+            ) STRICT
+            """,
+            "CREATE INDEX api_keys_team_created ON api_keys (team_id, created)",
+        ]
+    )
+}
+
+extension SQLiteConnection {
+    /// Applies every migration that `schema_migrations` does not list, oldest first.
+    ///
+    /// Each migration checks and records its version inside its own BEGIN IMMEDIATE transaction, so two
+    /// processes opening the same new file apply it once.
+    /// - Returns: the versions applied by this call.
+    func migrate(now: Int64) throws(SCIMError) -> [Int64] {
+        try executeScript(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)")
+        try rejectNewerSchema()
+
+        var applied: [Int64] = []
+        for migration in SQLiteMigration.all where try apply(migration, now: now) {
+            applied.append(migration.version)
+        }
+        return applied
+    }
+
+    private func apply(_ migration: SQLiteMigration, now: Int64) throws(SCIMError) -> Bool {
+        try transaction(immediate: true) { () throws(SCIMError) -> Bool in
+            let recorded = try queryFirst(
+                "SELECT 1 FROM schema_migrations WHERE version = ?", [.integer(migration.version)]
+            ) { _ in true }
+            guard recorded == nil else { return false }
+
+            for statement in migration.statements {
+                try executeScript(statement)
+            }
+            try execute(
+                "INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)",
+                [.integer(migration.version), .integer(now)])
+            return true
+        }
+    }
+
+    /// Throws when the file was migrated by a newer build, whose schema this build cannot know.
+    private func rejectNewerSchema() throws(SCIMError) {
+        let latestKnown = SQLiteMigration.all.last?.version ?? 0
+        let latestApplied = try queryFirst("SELECT max(version) FROM schema_migrations") { $0.nullableInteger(0) }
+        guard let latestApplied = latestApplied ?? nil, latestApplied > latestKnown else { return }
+        throw .internalFailure(
+            "The SQLite database at \(path) has schema version \(latestApplied), but this build knows versions "
+                + "up to \(latestKnown). Run a scimd at least as new as the one that last opened it.")
+    }
+}

@@ -1,0 +1,74 @@
+import SCIMCore
+
+extension SQLiteTransaction {
+    func user(id: String) throws(SCIMError) -> UserRecord? {
+        try requireOpen()
+        return try connection.queryFirst(
+            "SELECT \(Self.userColumns) FROM users AS u WHERE u.id = ?", [.text(id)], row: Self.decodeUser)
+    }
+
+    func user(userName: String) throws(SCIMError) -> UserRecord? {
+        try requireOpen()
+        return try connection.queryFirst(
+            "SELECT \(Self.userColumns) FROM users AS u WHERE u.user_name_key = ?", [.text(userName.lowercased())],
+            row: Self.decodeUser)
+    }
+
+    /// Inserts the user with the team's next `seq` and updates the team's counters.
+    ///
+    /// The row goes in before the counters change, so a uniqueness failure leaves the counters as they
+    /// were even when the caller catches the error and commits.
+    func insertUser(_ user: UserRecord) throws(SCIMError) {
+        try requireWritable("insertUser")
+        let inserted = try connection.execute(
+            """
+            INSERT INTO users (id, team_id, seq, user_name, user_name_key, given_name, family_name, external_id,
+                active, role, created, last_modified, version, extra)
+            SELECT ?, id, next_seq, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM teams WHERE id = ?
+            """,
+            [.text(user.id)] + Self.userFieldValues(user) + [.integer(user.teamID)])
+        guard inserted == 1 else { throw .internalFailure("Cannot insert user \(user.id): no team has id \(user.teamID).") }
+
+        try connection.execute(
+            """
+            UPDATE teams SET user_count = user_count + 1, active_count = active_count + ?, next_seq = next_seq + 1
+            WHERE id = ?
+            """,
+            [.boolean(user.active), .integer(user.teamID)])
+    }
+
+    /// Stores every field of the user except its team, which never changes, and updates the active count.
+    func updateUser(_ user: UserRecord) throws(SCIMError) {
+        try requireWritable("updateUser")
+        let stored = try connection.queryFirst(
+            "SELECT team_id, active FROM users WHERE id = ?", [.text(user.id)]
+        ) { (teamID: $0.integer(0), active: $0.boolean(1)) }
+        guard let stored else { throw .internalFailure("Cannot update user \(user.id): no user has this id.") }
+        guard stored.teamID == user.teamID else {
+            throw .internalFailure("Cannot move user \(user.id) from team \(stored.teamID) to team \(user.teamID).")
+        }
+
+        try connection.execute(
+            """
+            UPDATE users SET user_name = ?, user_name_key = ?, given_name = ?, family_name = ?, external_id = ?,
+                active = ?, role = ?, created = ?, last_modified = ?, version = ?, extra = ?
+            WHERE id = ?
+            """,
+            Self.userFieldValues(user) + [.text(user.id)])
+
+        guard stored.active != user.active else { return }
+        try connection.execute(
+            "UPDATE teams SET active_count = active_count + ? WHERE id = ?",
+            [.integer(user.active ? 1 : -1), .integer(user.teamID)])
+    }
+
+    /// The values of the columns from user_name to extra, in table order.
+    private static func userFieldValues(_ user: UserRecord) -> [SQLiteValue] {
+        [
+            .text(user.userName), .text(user.userName.lowercased()), .nullableText(user.givenName),
+            .nullableText(user.familyName), .nullableText(user.externalID), .boolean(user.active),
+            .text(user.role.rawValue), .integer(user.created), .integer(user.lastModified), .integer(user.version),
+            encodeExtraAttributes(user.extraAttributes),
+        ]
+    }
+}

@@ -1,0 +1,143 @@
+import Dispatch
+import Foundation
+import SCIMCore
+import SCIMCrypto
+import SCIMHTTP
+
+/// `scimd serve`: reads the configuration, opens the store, serves until SIGTERM or SIGINT, then
+/// stops accepting, lets requests in flight finish, closes the store and exits 0.
+enum ServeCommand {
+    static let options: Set<String> = [
+        "listen", Command.databaseOption, "profile", "rate-limit-writes", "rate-limit-reads", "max-body-bytes",
+        "base-url", "log-level", "threads",
+    ]
+
+    static func run(_ words: [String]) throws(Arguments.UsageError) -> Int32 {
+        let arguments = try Arguments(words, knownOptions: options)
+        if arguments.wantsHelp {
+            print(HelpText.serve)
+            return 0
+        }
+        guard arguments.positionals.isEmpty else {
+            throw Arguments.UsageError(message: "serve takes no positional arguments.\n\(HelpText.serveUsage)")
+        }
+        let settings = try ServeSettings(arguments)
+        let logger = Logger(label: "scimd", minimumLevel: settings.logLevel)
+        let store: any ResourceStore
+        do {
+            store = try Command.openStore(arguments, logger: logger.labelled("scim.store"))
+        } catch {
+            logger.error("failed to open the database", ["scimd.error": error.message])
+            return 1
+        }
+        return serve(settings, store: store, logger: logger)
+    }
+
+    private static func serve(_ settings: ServeSettings, store: any ResourceStore, logger: Logger) -> Int32 {
+        let service = SCIMService(
+            store: store, hasher: OpenSSLCredentialHasher(),
+            configuration: .init(
+                profile: settings.profile, readsPerMinute: settings.readsPerMinute,
+                writesPerMinute: settings.writesPerMinute))
+        let handler = SCIMHandler(
+            service: service, logger: logger.labelled("scim.http"), baseURL: settings.baseURL,
+            listenAddress: settings.listenAddress)
+        var configuration = HTTPServer.Configuration(
+            host: settings.host, port: settings.port, maxBodyBytes: settings.maxBodyBytes)
+        if let threads = settings.threads { configuration.threadCount = threads }
+        let server = HTTPServer(configuration: configuration, handler: handler, logger: logger.labelled("scim.http"))
+        let bound: (host: String, port: Int)
+        do {
+            bound = try server.start()
+        } catch {
+            logger.error("failed to listen", ["scimd.listen": settings.listenAddress, "scimd.error": "\(error)"])
+            store.close()
+            return 1
+        }
+        logger.info(
+            "server started",
+            [
+                "scimd.listen": "\(bound.host):\(bound.port)", "scimd.profile": settings.profile.rawValue,
+                "scimd.database": settings.databaseDescription,
+                "scimd.rate_limit.writes": String(settings.writesPerMinute),
+                "scimd.rate_limit.reads": String(settings.readsPerMinute),
+            ])
+        waitForSignal(logger: logger) {
+            server.shutdown(gracePeriodSeconds: 10)
+            store.close()
+        }
+    }
+
+    /// Runs `stop` on SIGTERM or SIGINT, logs the stop and exits 0; never returns.
+    private static func waitForSignal(logger: Logger, stop: @escaping @Sendable () -> Void) -> Never {
+        let queue = DispatchQueue(label: "scimd.signals")
+        var sources: [any DispatchSourceSignal] = []
+        for signalNumber in [SIGTERM, SIGINT] {
+            signal(signalNumber, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: queue)
+            source.setEventHandler {
+                logger.info("stopping: finishing requests in flight", ["scimd.signal": String(signalNumber)])
+                stop()
+                logger.info("server stopped")
+                exit(0)
+            }
+            source.resume()
+            sources.append(source)
+        }
+        withExtendedLifetime(sources) { dispatchMain() }
+    }
+}
+
+/// The settings of `serve`, from options, then environment variables, then defaults.
+struct ServeSettings {
+    var host: String
+    var port: Int
+    var profile: Profile
+    var readsPerMinute: Int
+    var writesPerMinute: Int
+    var maxBodyBytes: Int
+    var baseURL: String?
+    var logLevel: Logger.Level
+    var threads: Int?
+    var databaseDescription: String
+
+    var listenAddress: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
+
+    init(_ arguments: Arguments) throws(Arguments.UsageError) {
+        let listen = arguments.value("listen", environment: "SCIMD_LISTEN") ?? "127.0.0.1:8080"
+        (host, port) = try Self.parseListen(listen)
+        let profileName = arguments.value("profile", environment: "SCIMD_PROFILE") ?? "postman"
+        guard let profile = Profile(rawValue: profileName) else {
+            throw Arguments.UsageError(message: "--profile must be postman or rfc, not '\(profileName)'.")
+        }
+        self.profile = profile
+        writesPerMinute = try arguments.integer("rate-limit-writes", environment: "SCIMD_RATE_LIMIT_WRITES", default: 180)
+        readsPerMinute = try arguments.integer("rate-limit-reads", environment: "SCIMD_RATE_LIMIT_READS", default: 300)
+        maxBodyBytes = try arguments.integer(
+            "max-body-bytes", environment: "SCIMD_MAX_BODY_BYTES", default: 1 << 20, minimum: 1024)
+        baseURL = arguments.value("base-url", environment: "SCIMD_BASE_URL")
+        let levelName = arguments.value("log-level", environment: "SCIMD_LOG_LEVEL") ?? "info"
+        guard let level = Logger.Level(rawValue: levelName) else {
+            let names = Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")
+            throw Arguments.UsageError(message: "--log-level must be one of \(names), not '\(levelName)'.")
+        }
+        logLevel = level
+        threads = arguments.value("threads", environment: "SCIMD_THREADS") == nil
+            ? nil : try arguments.integer("threads", environment: "SCIMD_THREADS", default: 1, minimum: 1)
+        databaseDescription = arguments.value(Command.databaseOption, environment: Command.databaseEnvironment)
+            ?? Command.defaultDatabase
+    }
+
+    /// Splits `HOST:PORT` or `[IPV6]:PORT`.
+    private static func parseListen(_ text: String) throws(Arguments.UsageError) -> (String, Int) {
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]),
+            (0...65535).contains(port)
+        else {
+            throw Arguments.UsageError(message: "--listen must be HOST:PORT, such as 127.0.0.1:8080, not '\(text)'.")
+        }
+        var host = String(text[..<colon])
+        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        guard !host.isEmpty else { throw Arguments.UsageError(message: "--listen needs a host, such as 127.0.0.1.") }
+        return (host, port)
+    }
+}
