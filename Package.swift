@@ -38,7 +38,7 @@ let package = Package(
         // MARK: - Libraries
 
         .target(name: "SCIMCore", swiftSettings: swiftSettings),
-        .target(name: "SCIMCrypto", dependencies: ["CCrypto"], swiftSettings: swiftSettings),
+        .target(name: "SCIMCrypto", dependencies: ["SCIMCore", "CCrypto"], swiftSettings: swiftSettings),
         .target(name: "SCIMSQLite", dependencies: ["SCIMCore", "CSQLite"], swiftSettings: swiftSettings),
         .target(name: "SCIMHTTP", dependencies: ["SCIMCore", "CMicroHTTPD"], swiftSettings: swiftSettings),
 

@@ -5,7 +5,7 @@ extension SQLiteConnection {
     /// Converts a failed SQLite result code into the error the store contract names.
     ///
     /// - Parameters:
-    ///   - code: the result code the call returned; extended codes are on for every connection.
+    ///   - code: the extended result code the call returned (every connection turns extended codes on).
     ///   - action: what was being done, such as "running INSERT ...", for the log.
     func failure(_ code: Int32, _ action: String) -> SCIMError {
         let message = database.map { String(cString: sqlite3_errmsg($0)) } ?? String(cString: sqlite3_errstr(code))
@@ -31,8 +31,8 @@ extension SQLiteConnection {
         }
     }
 
-    // Swift does not import sqlite3.h's extended-code macros, which are expressions; these repeat their
-    // definitions (primary code in the low byte, detail shifted by 8).
+    // Swift does not import sqlite3.h's extended-code macros because they are expressions. These repeat
+    // their definitions: the primary code in the low byte, the detail shifted left by 8 bits.
     static let constraintPrimaryKey = SQLITE_CONSTRAINT | (6 << 8)
     static let constraintUnique = SQLITE_CONSTRAINT | (8 << 8)
 }

@@ -12,7 +12,7 @@ final class SQLiteConnection: @unchecked Sendable {
     private(set) var database: OpaquePointer?
     private var statements: [String: OpaquePointer] = [:]
 
-    /// Opens the database file at `path`; a writable connection creates the file when it is missing.
+    /// Opens the database file at `path`. A writable connection creates the file when it is missing.
     init(path: String, readOnly: Bool, busyTimeoutMilliseconds: Int32) throws(SCIMError) {
         self.path = path
         var handle: OpaquePointer?
@@ -35,7 +35,7 @@ final class SQLiteConnection: @unchecked Sendable {
         close()
     }
 
-    /// Finalises every cached statement and closes the connection; later calls fail.
+    /// Finalises every cached statement and closes the connection. Later calls throw `unavailable`.
     func close() {
         for statement in statements.values {
             // finalize repeats the error of the statement's last step, which step() has already reported.
@@ -126,10 +126,10 @@ final class SQLiteConnection: @unchecked Sendable {
         guard code == SQLITE_OK else { throw failure(code, "setting the busy timeout") }
         guard !readOnly else { return }
 
-        // journal_mode is stored in the file; synchronous and foreign_keys hold per connection.
+        // journal_mode is stored in the file, while synchronous and foreign_keys apply per connection.
         let mode = try queryFirst("PRAGMA journal_mode = WAL") { $0.text(0) }
         guard mode?.lowercased() == "wal" else {
-            throw .internalFailure("SQLite refused WAL mode for \(path): journal_mode is \(mode ?? "unknown").")
+            throw .internalFailure("Failed to switch \(path) to WAL mode: journal_mode is \(mode ?? "unknown").")
         }
         try executeScript("PRAGMA synchronous = FULL")
         try executeScript("PRAGMA foreign_keys = ON")
@@ -141,7 +141,8 @@ final class SQLiteConnection: @unchecked Sendable {
 extension SQLiteConnection {
     /// Runs `body` between BEGIN and COMMIT, and rolls back when `body` or COMMIT throws.
     ///
-    /// `immediate` takes the write lock at BEGIN, so a write transaction never fails half-way to acquire it.
+    /// `immediate` takes the write lock at BEGIN. In WAL mode a write transaction that began therefore does
+    /// not fail later with SQLITE_BUSY.
     func transaction<T>(immediate: Bool, _ body: () throws(SCIMError) -> T) throws(SCIMError) -> T {
         try executeScript(immediate ? "BEGIN IMMEDIATE" : "BEGIN")
         let result: T

@@ -36,8 +36,8 @@ struct SQLiteMigration {
                 PRIMARY KEY (team_id, position)
             ) STRICT
             """,
-            // seq numbers a team's users 1, 2, 3, ... in creation order; user_name_key is the userName
-            // lowercased by Swift, so uniqueness ignores case for every script SQLite's lower() skips.
+            // seq numbers a team's users 1, 2, 3, ... in creation order. user_name_key is the userName
+            // lowercased by Swift, because SQLite's built-in lower() folds only ASCII letters.
             """
             CREATE TABLE users (
                 id TEXT PRIMARY KEY,
@@ -58,7 +58,6 @@ struct SQLiteMigration {
             """,
             "CREATE UNIQUE INDEX users_team_seq ON users (team_id, seq)",
             "CREATE INDEX users_team_active_seq ON users (team_id, active, seq)",
-            "CREATE INDEX users_team_user_name ON users (team_id, user_name)",
             // admin_user_id has no foreign key, so that a key can outlive the member who generated it.
             """
             CREATE TABLE api_keys (
@@ -80,15 +79,15 @@ extension SQLiteConnection {
     ///
     /// Each migration checks and records its version inside its own BEGIN IMMEDIATE transaction, so two
     /// processes opening the same new file apply it once.
-    /// - Returns: the versions applied by this call.
-    func migrate(now: Int64) throws(SCIMError) -> [Int64] {
+    /// - Returns: the migrations applied by this call.
+    func migrate(now: Int64) throws(SCIMError) -> [SQLiteMigration] {
         try executeScript(
             "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)")
         try rejectNewerSchema()
 
-        var applied: [Int64] = []
+        var applied: [SQLiteMigration] = []
         for migration in SQLiteMigration.all where try apply(migration, now: now) {
-            applied.append(migration.version)
+            applied.append(migration)
         }
         return applied
     }

@@ -8,17 +8,17 @@ enum SQLiteValue {
     case blob([UInt8])
     case null
 
-    /// Binds a Boolean as 1 or 0, the integers the schema's `CHECK` constraints allow.
+    /// Returns 1 for true and 0 for false, the integers the schema's `CHECK` constraints allow.
     static func boolean(_ flag: Bool) -> SQLiteValue {
         .integer(flag ? 1 : 0)
     }
 
-    /// Binds text, or SQL NULL when `value` is nil.
+    /// Returns text, or SQL NULL when `value` is nil.
     static func nullableText(_ value: String?) -> SQLiteValue {
         value.map { .text($0) } ?? .null
     }
 
-    /// Binds an integer, or SQL NULL when `value` is nil.
+    /// Returns an integer, or SQL NULL when `value` is nil.
     static func nullableInteger(_ value: Int64?) -> SQLiteValue {
         value.map { .integer($0) } ?? .null
     }

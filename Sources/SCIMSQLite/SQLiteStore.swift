@@ -4,7 +4,7 @@ import Synchronization
 /// A ``ResourceStore`` kept in one SQLite file in WAL mode.
 ///
 /// One write connection, behind a `Mutex`, runs every write transaction, and a pool of read
-/// connections runs read transactions beside it; WAL lets readers see the last commit while a write
+/// connections runs read transactions beside it. WAL lets readers see the last commit while a write
 /// is in progress. A committed write is on disk (`synchronous=FULL`) before ``write(_:)`` returns.
 package final class SQLiteStore: ResourceStore {
     private let path: String
@@ -38,14 +38,20 @@ package final class SQLiteStore: ResourceStore {
         self.logger = logger
         self.writer = Mutex(writeConnection)
         self.readers = readers
-        logger.debug(
-            "opened SQLite store",
-            [
-                "sqlite.path": path, "sqlite.readers": String(readers.count),
-                "sqlite.migrations.applied": applied.map(String.init).joined(separator: ","),
-            ])
+        for migration in applied {
+            logger.debug(
+                "applied SQLite migration",
+                [
+                    "sqlite.path": path, "sqlite.migration.version": String(migration.version),
+                    "sqlite.migration.summary": migration.summary,
+                ])
+        }
+        logger.debug("opened SQLite store", ["sqlite.path": path, "sqlite.readers": String(readers.count)])
     }
 
+    /// Runs `body` in a deferred read transaction on an idle read connection, waiting when all are busy.
+    ///
+    /// - Throws: `unavailable` after ``close()``; whatever `body` or the database throws otherwise.
     package func read<T>(_ body: (any StoreTransaction) throws(SCIMError) -> T) throws(SCIMError) -> T {
         let first = nextReader.wrappingAdd(1, ordering: .relaxed).oldValue
         var outcome: Result<T, SCIMError>?
@@ -65,6 +71,12 @@ package final class SQLiteStore: ResourceStore {
         return try Self.unwrap(outcome)
     }
 
+    /// Runs `body` in a BEGIN IMMEDIATE transaction on the write connection and commits when it returns.
+    ///
+    /// Writes from this process queue on a `Mutex`; a lock held by another process is waited for up to
+    /// the busy timeout.
+    /// - Throws: `uniqueness` for a duplicate userName, team name or key id; `unavailable` after
+    ///   ``close()`` or when the lock stays taken; whatever `body` throws.
     package func write<T>(_ body: (any StoreTransaction) throws(SCIMError) -> T) throws(SCIMError) -> T {
         var outcome: Result<T, SCIMError>?
         writer.withLock { connection in
@@ -73,6 +85,7 @@ package final class SQLiteStore: ResourceStore {
         return try Self.unwrap(outcome)
     }
 
+    /// Closes every connection once the transactions running on them finish.
     package func close() {
         for slot in readers {
             slot.connection.withLock { connection in
@@ -115,7 +128,7 @@ package final class SQLiteStore: ResourceStore {
 private final class ReaderSlot: Sendable {
     let connection: Mutex<SQLiteConnection?>
 
-    init(_ connection: sending SQLiteConnection) {
+    init(_ connection: SQLiteConnection) {
         self.connection = Mutex(connection)
     }
 }

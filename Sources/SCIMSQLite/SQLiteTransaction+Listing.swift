@@ -8,10 +8,10 @@ extension SQLiteTransaction {
         var nextSeq: Int64
     }
 
-    /// Returns one page of a team's users in `seq` order, with totals taken from the team's counters.
+    /// Returns one page of a team's users in `seq` order and the number that match in all.
     ///
-    /// The unfiltered listing and the `active` filter cost the same at any position because neither counts
-    /// rows: totals come from `teams`, and the unfiltered page seeks straight to its first `seq`.
+    /// No total counts rows: it comes from the counters in `teams`, or from the single possible userName
+    /// match. The unfiltered page seeks straight to its first `seq`, so it costs the same at any position.
     func users(teamID: Int64, matching query: UserQuery, startIndex: Int, count: Int) throws(SCIMError) -> UserPage {
         try requireOpen()
         guard let counters = try teamCounters(teamID: teamID) else { return UserPage(totalResults: 0, users: []) }
@@ -44,13 +44,13 @@ extension SQLiteTransaction {
 
         let users: [UserRecord]
         if counters.nextSeq - 1 == counters.users {
-            // Every seq from 1 to user_count is taken, so position startIndex holds seq startIndex.
+            // Every seq from 1 to user_count is taken, so the user at position startIndex has seq startIndex.
             users = try connection.query(
                 "SELECT \(Self.userColumns) FROM users AS u WHERE u.team_id = ? AND u.seq > ? ORDER BY u.seq LIMIT ?",
                 [.integer(teamID), .integer(offset), .integer(limit)], row: Self.decodeUser)
         } else {
-            // NOTE: users are never deleted, so seqs stay dense and this branch is not reached today. Once
-            // deletion exists, this OFFSET makes late pages cost more; renumbering or a cursor would fix it.
+            // NOTE: users are never deleted, so seqs stay dense and this branch does not run. If deletion is
+            // added, this OFFSET makes late pages cost more, and renumbering or a cursor would fix that.
             users = try connection.query(
                 "SELECT \(Self.userColumns) FROM users AS u WHERE u.team_id = ? ORDER BY u.seq LIMIT ? OFFSET ?",
                 [.integer(teamID), .integer(limit), .integer(offset)], row: Self.decodeUser)
@@ -58,19 +58,22 @@ extension SQLiteTransaction {
         return UserPage(totalResults: Int(counters.users), users: users)
     }
 
-    /// Lists the users whose userName equals `userName` exactly; the unique key allows at most one.
+    /// Lists the users whose userName equals `userName` exactly: at most one, because user_name_key is unique.
+    ///
+    /// The lookup goes through the unique user_name_key index, since an exact match implies equal keys.
     private func usersNamed(
         _ userName: String, teamID: Int64, active: Bool?, offset: Int64, limit: Int64
     ) throws(SCIMError) -> UserPage {
         let activeValue = active.map { SQLiteValue.boolean($0) } ?? .null
-        let matches = try connection.query(
+        let match = try connection.queryFirst(
             """
             SELECT \(Self.userColumns) FROM users AS u
-            WHERE u.team_id = ? AND u.user_name = ? AND (?3 IS NULL OR u.active = ?3) ORDER BY u.seq
+            WHERE u.user_name_key = ? AND u.user_name = ? AND u.team_id = ? AND (?4 IS NULL OR u.active = ?4)
             """,
-            [.integer(teamID), .text(userName), activeValue], row: Self.decodeUser)
-        let page = matches.dropFirst(Int(min(offset, Int64(matches.count)))).prefix(Int(limit))
-        return UserPage(totalResults: matches.count, users: Array(page))
+            [.text(userName.lowercased()), .text(userName), .integer(teamID), activeValue], row: Self.decodeUser)
+        guard let match else { return UserPage(totalResults: 0, users: []) }
+        let onPage = offset == 0 && limit > 0
+        return UserPage(totalResults: 1, users: onPage ? [match] : [])
     }
 
     private func teamCounters(teamID: Int64) throws(SCIMError) -> TeamCounters? {

@@ -4,7 +4,7 @@ import SCIMCore
 ///
 /// Each decoder reads its columns from `start` on, so one row can hold a key, a team and a user.
 extension SQLiteTransaction {
-    /// A team's columns; the last one is its domains as a JSON array, in the order they were given.
+    /// A team's columns. The last one is its domains as a JSON array, in the order they were given.
     static let teamColumns = """
         t.id, t.name, t.deleted, \
         (SELECT json_group_array(domain) FROM \
@@ -74,7 +74,8 @@ extension SQLiteTransaction {
             throw .internalFailure("The stored extra attributes of user \(userID) are invalid JSON: \(error.message)")
         }
         guard let object = parsed.objectValue else {
-            throw .internalFailure("The stored extra attributes of user \(userID) are a \(parsed.typeName), not an object.")
+            throw .internalFailure(
+                "The stored extra attributes of user \(userID) are a \(parsed.typeName), not an object.")
         }
         return object
     }

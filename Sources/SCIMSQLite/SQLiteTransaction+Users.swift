@@ -27,7 +27,9 @@ extension SQLiteTransaction {
             SELECT ?, id, next_seq, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM teams WHERE id = ?
             """,
             [.text(user.id)] + Self.userFieldValues(user) + [.integer(user.teamID)])
-        guard inserted == 1 else { throw .internalFailure("Cannot insert user \(user.id): no team has id \(user.teamID).") }
+        guard inserted == 1 else {
+            throw .internalFailure("Cannot insert user \(user.id): no team has id \(user.teamID).")
+        }
 
         try connection.execute(
             """
@@ -62,7 +64,7 @@ extension SQLiteTransaction {
             [.integer(user.active ? 1 : -1), .integer(user.teamID)])
     }
 
-    /// The values of the columns from user_name to extra, in table order.
+    /// Returns the values of the columns from user_name to extra, in table order.
     private static func userFieldValues(_ user: UserRecord) -> [SQLiteValue] {
         [
             .text(user.userName), .text(user.userName.lowercased()), .nullableText(user.givenName),

@@ -11,7 +11,7 @@ final class SQLiteTransaction: StoreTransaction {
         self.isWritable = isWritable
     }
 
-    /// Ends the transaction's life; a closure that kept a reference can no longer use the connection.
+    /// Ends the transaction, so that a closure that kept a reference can no longer use the connection.
     func invalidate() {
         isOpen = false
     }
@@ -48,7 +48,7 @@ final class SQLiteTransaction: StoreTransaction {
         ) { $0.integer(0) }
         guard let id = inserted else { throw .internalFailure("INSERT INTO teams returned no id for \(name).") }
 
-        // Duplicates are dropped here: the listing stays clean and cannot trip a constraint meant for names.
+        // A repeated domain is stored once, at the position where it first appears.
         var seen = Set<String>()
         let uniqueDomains = domains.filter { seen.insert($0).inserted }
         for (position, domain) in uniqueDomains.enumerated() {
