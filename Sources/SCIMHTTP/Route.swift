@@ -6,6 +6,8 @@ enum Route: Sendable, Equatable {
     case resourceTypes
     case users
     case user(id: String)
+    case groups
+    case group(id: String)
 
     /// The base path every endpoint sits under.
     static let basePath = ["scim", "v2"]
@@ -18,6 +20,8 @@ enum Route: Sendable, Equatable {
         case ["ResourceTypes"]: self = .resourceTypes
         case ["Users"]: self = .users
         case let rest where rest.count == 2 && rest[0] == "Users": self = .user(id: rest[1])
+        case ["Groups"]: self = .groups
+        case let rest where rest.count == 2 && rest[0] == "Groups": self = .group(id: rest[1])
         default: return nil
         }
     }
@@ -26,10 +30,10 @@ enum Route: Sendable, Equatable {
     func methods(in profile: Profile) -> [String] {
         switch self {
         case .serviceProviderConfig, .resourceTypes: ["GET"]
-        case .users: ["GET", "POST"]
-        // NOTE: DELETE of users, which the rfc profile is to offer, is not built yet; both profiles
-        // answer it with 405.
-        case .user: ["GET", "PUT", "PATCH"]
+        case .users, .groups: ["GET", "POST"]
+        // Postman deactivates users and never deletes them, and offers no PUT for groups.
+        case .user: profile == .postman ? ["GET", "PUT", "PATCH"] : ["GET", "PUT", "PATCH", "DELETE"]
+        case .group: profile == .postman ? ["GET", "PATCH", "DELETE"] : ["GET", "PUT", "PATCH", "DELETE"]
         }
     }
 
@@ -40,7 +44,14 @@ enum Route: Sendable, Equatable {
         case (.users, _): .createUser
         case (.user, "GET"): .getUser
         case (.user, "PUT"): .replaceUser
+        case (.user, "DELETE"): .deleteUser
         case (.user, _): .patchUser
+        case (.groups, "GET"): .listGroups
+        case (.groups, _): .createGroup
+        case (.group, "GET"): .getGroup
+        case (.group, "PUT"): .replaceGroup
+        case (.group, "DELETE"): .deleteGroup
+        case (.group, _): .patchGroup
         default: .discovery
         }
     }

@@ -13,8 +13,15 @@ package final class SCIMHandler: HTTPHandler {
     /// The listen address, for the base URL of a request without a `Host` header.
     let listenHost: String
 
-    package init(service: SCIMService, logger: Logger, baseURL: String?, listenAddress: String) {
+    /// Whether a group PATCH in the rfc profile always answers 200 with the group, not 204.
+    let groupPatchReturnsResource: Bool
+
+    package init(
+        service: SCIMService, logger: Logger, baseURL: String?, listenAddress: String,
+        groupPatchReturnsResource: Bool = false
+    ) {
         self.service = service
+        self.groupPatchReturnsResource = groupPatchReturnsResource
         self.logger = logger
         self.configuredBaseURL = baseURL.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
         self.listenHost = listenAddress
@@ -68,31 +75,75 @@ package final class SCIMHandler: HTTPHandler {
     private func dispatch(
         _ route: Route, request: HTTPRequest, target: RequestTarget, caller: Caller, context: RequestContext
     ) throws(SCIMError) -> HTTPResponse {
+        let projection = try AttributeProjection(
+            attributes: target.parameter("attributes"), excludedAttributes: target.parameter("excludedAttributes"))
         switch (route, request.method) {
         case (.serviceProviderConfig, _):
             return json(200, service.serviceProviderConfig(context: context))
         case (.resourceTypes, _):
             return json(200, service.resourceTypes(context: context))
         case (.users, "GET"):
-            let parameters = ListParameters(
-                filter: target.parameter("filter"), startIndex: target.parameter("startIndex"),
-                count: target.parameter("count"))
-            return json(200, try service.listUsers(caller, parameters, context: context))
+            return json(200, try service.listUsers(caller, listParameters(target), context: context), projection)
         case (.users, _):
-            let created = try service.createUser(caller, body: request.body, context: context)
-            var response = json(201, created.resource)
-            response.headers.append(("Location", "\(context.baseURL)/Users/\(created.id)"))
-            return response
+            let user = try service.createUser(caller, body: request.body, context: context)
+            return created(user.resource, location: "\(context.baseURL)/Users/\(user.id)", projection)
         case (.user(let id), "GET"):
-            return json(200, try service.getUser(caller, id: id, context: context))
+            return json(200, try service.getUser(caller, id: id, context: context), projection)
         case (.user(let id), "PUT"):
-            return json(200, try service.replaceUser(caller, id: id, body: request.body, context: context))
+            return json(200, try service.replaceUser(caller, id: id, body: request.body, context: context), projection)
+        case (.user(let id), "DELETE"):
+            try service.deleteUser(caller, id: id, context: context)
+            return HTTPResponse(status: 204)
         case (.user(let id), _):
-            return json(200, try service.patchUser(caller, id: id, body: request.body, context: context))
+            return json(200, try service.patchUser(caller, id: id, body: request.body, context: context), projection)
+        default:
+            return try dispatchGroups(route, request: request, target: target, caller: caller, projection: projection, context: context)
         }
     }
 
-    private func json(_ status: Int, _ value: JSONValue) -> HTTPResponse {
-        HTTPResponse(status: status, headers: [("Content-Type", Self.contentType)], body: JSONWriter.encode(value))
+    private func dispatchGroups(
+        _ route: Route, request: HTTPRequest, target: RequestTarget, caller: Caller, projection: AttributeProjection,
+        context: RequestContext
+    ) throws(SCIMError) -> HTTPResponse {
+        switch (route, request.method) {
+        case (.groups, "GET"):
+            return json(200, try service.listGroups(caller, listParameters(target), projection: projection, context: context))
+        case (.groups, _):
+            let group = try service.createGroup(caller, body: request.body, projection: projection, context: context)
+            return created(group.resource, location: "\(context.baseURL)/Groups/\(group.id)", .all)
+        case (.group(let id), "GET"):
+            return json(200, try service.getGroup(caller, id: id, projection: projection, context: context))
+        case (.group(let id), "PUT"):
+            return json(
+                200, try service.replaceGroup(caller, id: id, body: request.body, projection: projection, context: context))
+        case (.group(let id), "DELETE"):
+            try service.deleteGroup(caller, id: id, context: context)
+            return HTTPResponse(status: 204)
+        case (.group(let id), _):
+            let asksForResource = target.parameter("attributes") != nil || target.parameter("excludedAttributes") != nil
+            let group = try service.patchGroup(
+                caller, id: id, body: request.body, projection: projection,
+                wantsRepresentation: asksForResource || groupPatchReturnsResource, context: context)
+            return group.map { json(200, $0) } ?? HTTPResponse(status: 204)
+        default:
+            throw .notFound("No SCIM endpoint at \(target.rawPath.prefix(200)).")
+        }
+    }
+
+    private func listParameters(_ target: RequestTarget) -> ListParameters {
+        ListParameters(
+            filter: target.parameter("filter"), startIndex: target.parameter("startIndex"),
+            count: target.parameter("count"))
+    }
+
+    private func created(_ resource: JSONValue, location: String, _ projection: AttributeProjection) -> HTTPResponse {
+        var response = json(201, resource, projection)
+        response.headers.append(("Location", location))
+        return response
+    }
+
+    private func json(_ status: Int, _ value: JSONValue, _ projection: AttributeProjection = .all) -> HTTPResponse {
+        let body = JSONWriter.encode(projection.apply(to: value))
+        return HTTPResponse(status: status, headers: [("Content-Type", Self.contentType)], body: body)
     }
 }

@@ -45,6 +45,10 @@ enum HelpText {
           --log-level LEVEL         trace, debug, info, notice, warning, error or critical
                                     (SCIMD_LOG_LEVEL, default info)
           --threads N               HTTP worker threads (SCIMD_THREADS, default: the number of cores)
+          --group-patch-response R  rfc profile: what a group PATCH returns without attributes or
+                                    excludedAttributes: no-content (204) or resource (200 with the
+                                    group) (SCIMD_GROUP_PATCH_RESPONSE, default no-content); the
+                                    postman profile always returns the group
         """
 
     static let teamCreateUsage = "scimd team create NAME --admin EMAIL [--domain DOMAIN]..."

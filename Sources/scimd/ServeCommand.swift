@@ -9,7 +9,7 @@ import SCIMHTTP
 enum ServeCommand {
     static let options: Set<String> = [
         "listen", Command.databaseOption, "profile", "rate-limit-writes", "rate-limit-reads", "max-body-bytes",
-        "base-url", "log-level", "threads",
+        "base-url", "log-level", "threads", "group-patch-response",
     ]
 
     static func run(_ words: [String]) throws(Arguments.UsageError) -> Int32 {
@@ -41,7 +41,7 @@ enum ServeCommand {
                 writesPerMinute: settings.writesPerMinute))
         let handler = SCIMHandler(
             service: service, logger: logger.labelled("scim.http"), baseURL: settings.baseURL,
-            listenAddress: settings.listenAddress)
+            listenAddress: settings.listenAddress, groupPatchReturnsResource: settings.groupPatchReturnsResource)
         var configuration = HTTPServer.Configuration(
             host: settings.host, port: settings.port, maxBodyBytes: settings.maxBodyBytes)
         if let threads = settings.threads { configuration.threadCount = threads }
@@ -99,6 +99,7 @@ struct ServeSettings {
     var baseURL: String?
     var logLevel: Logger.Level
     var threads: Int?
+    var groupPatchReturnsResource: Bool
     var databaseDescription: String
 
     var listenAddress: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
@@ -124,6 +125,13 @@ struct ServeSettings {
         logLevel = level
         threads = arguments.value("threads", environment: "SCIMD_THREADS") == nil
             ? nil : try arguments.integer("threads", environment: "SCIMD_THREADS", default: 1, minimum: 1)
+        let groupPatchResponse = arguments.value("group-patch-response", environment: "SCIMD_GROUP_PATCH_RESPONSE")
+        switch groupPatchResponse ?? "no-content" {
+        case "no-content": groupPatchReturnsResource = false
+        case "resource": groupPatchReturnsResource = true
+        case let other:
+            throw Arguments.UsageError(message: "--group-patch-response must be no-content or resource, not '\(other)'.")
+        }
         databaseDescription = arguments.value(Command.databaseOption, environment: Command.databaseEnvironment)
             ?? Command.defaultDatabase
     }

@@ -27,6 +27,7 @@ package struct ErrorCatalogue: Sendable {
         package static let alreadyMember = "This person is already a member of the team."
         package static let fetchUserFailed = "Unable to fetch information about this team member."
         package static let fetchMembersFailed = "Couldn't fetch members of the team."
+        package static let groupNotFound = "This group isn't a member of the team."
 
         /// Returns the rate-limit text for a limit of `attempts` requests a minute. With the default write
         /// limit of 180 it is Postman's text exactly.
@@ -94,6 +95,31 @@ package struct ErrorCatalogue: Sendable {
         }
     }
 
+    /// Returns the 404 for a group id that does not exist in the caller's team.
+    package func groupNotFound(id: String) -> SCIMError {
+        switch profile {
+        case .postman: SCIMError(status: 404, detail: PostmanText.groupNotFound)
+        case .rfc: SCIMError(status: 404, detail: "Group \(id) not found.")
+        }
+    }
+
+    /// Returns the 409 for a displayName that another group of the team already has. Postman documents
+    /// the same body for groups as for users.
+    package func groupNameTaken(_ displayName: String) -> SCIMError {
+        switch profile {
+        case .postman: .uniqueness(PostmanText.alreadyMember)
+        case .rfc: .uniqueness("A group named '\(displayName)' already exists in this team.")
+        }
+    }
+
+    /// Returns the 400 for a group member that is not a user of the team.
+    package func invalidMember(_ id: String, reason: String) -> SCIMError {
+        switch profile {
+        case .postman: SCIMError(status: 400, detail: PostmanText.notTeamMember)
+        case .rfc: .invalidValue("The member '\(id.prefix(100))' cannot be added: \(reason).")
+        }
+    }
+
     /// Returns the 409 for a userName that another member already has.
     package func userNameTaken(_ userName: String) -> SCIMError {
         switch profile {
@@ -143,7 +169,7 @@ package struct ErrorCatalogue: Sendable {
         case .postman:
             let detail =
                 switch operation {
-                case .listUsers: PostmanText.fetchMembersFailed
+                case .listUsers, .listGroups, .getGroup: PostmanText.fetchMembersFailed
                 case .getUser: PostmanText.fetchUserFailed
                 default: PostmanText.updateFailed
                 }

@@ -6,5 +6,11 @@ package enum Operation: String, Sendable {
     case replaceUser
     case patchUser
     case deleteUser
+    case listGroups
+    case getGroup
+    case createGroup
+    case replaceGroup
+    case patchGroup
+    case deleteGroup
     case discovery
 }

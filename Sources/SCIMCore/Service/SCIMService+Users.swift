@@ -10,17 +10,8 @@ extension SCIMService {
         let page = try run(.listUsers, context) { transaction throws(SCIMError) in
             try transaction.users(teamID: caller.team.id, matching: query, startIndex: startIndex, count: count)
         }
-        // Postman's documented lists echo the requested count as itemsPerPage; RFC 7644 §3.4.2.4 wants
-        // the number returned.
-        let itemsPerPage = profile == .postman ? count : page.users.count
-        return .object(
-            JSONObject([
-                ("schemas", .array([.string("urn:ietf:params:scim:api:messages:2.0:ListResponse")])),
-                ("totalResults", .integer(Int64(page.totalResults))),
-                ("startIndex", .integer(Int64(startIndex))),
-                ("itemsPerPage", .integer(Int64(itemsPerPage))),
-                ("Resources", .array(page.users.map { representation.render($0, baseURL: context.baseURL) })),
-            ]))
+        let resources = page.users.map { representation.render($0, baseURL: context.baseURL) }
+        return listResponse(total: page.totalResults, startIndex: startIndex, count: count, resources: resources)
     }
 
     /// Returns one user of the caller's team.

@@ -25,6 +25,7 @@ package final class SCIMService: Sendable {
     let catalogue: ErrorCatalogue
     let limiter: RateLimiter
     let representation: UserRepresentation
+    let groupRepresentation: GroupRepresentation
     let patcher: UserPatcher
 
     package init(store: any ResourceStore, hasher: any CredentialHasher, configuration: Configuration) {
@@ -35,6 +36,7 @@ package final class SCIMService: Sendable {
         self.limiter = RateLimiter(
             readsPerMinute: configuration.readsPerMinute, writesPerMinute: configuration.writesPerMinute)
         self.representation = UserRepresentation(profile: configuration.profile)
+        self.groupRepresentation = GroupRepresentation(profile: configuration.profile)
         self.patcher = UserPatcher(profile: configuration.profile)
     }
 

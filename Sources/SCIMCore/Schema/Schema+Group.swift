@@ -1,0 +1,20 @@
+extension Schema {
+    /// Entra ID's group schema URN, which it sends beside the core one and which carries nothing scimd
+    /// stores.
+    package static let entraGroupURN = "http://schemas.microsoft.com/2006/11/ResourceManagement/ADSCIM/2.0/Group"
+
+    /// The Group schema of RFC 7643 §4.2.
+    package static let group = Schema(
+        id: groupURN, name: "Group",
+        attributes: [
+            SchemaAttribute("displayName", .string, required: true),
+            SchemaAttribute(
+                "members", .complex, multiValued: true,
+                subAttributes: [
+                    SchemaAttribute("value", .string, caseExact: true, mutability: .immutable),
+                    SchemaAttribute("$ref", .reference, caseExact: true, mutability: .immutable),
+                    SchemaAttribute("display", .string, mutability: .readOnly),
+                    SchemaAttribute("type", .string, mutability: .immutable),
+                ]),
+        ] + commonAttributes)
+}
