@@ -70,6 +70,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "SCIMHTTPTests",
+            dependencies: ["SCIMHTTP", "SCIMCore", "SCIMTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "EndToEndTests",
             dependencies: ["SCIMCore", "SCIMTestSupport"],
             swiftSettings: swiftSettings

@@ -21,7 +21,6 @@ struct scimd_daemon_options {
     unsigned int connection_limit;
     unsigned int listen_backlog;
     size_t connection_memory_limit;
-    size_t connection_memory_increment;
 };
 
 /* MHD_start_daemon is variadic, which Swift cannot call. The logger comes first so that errors in
@@ -39,7 +38,6 @@ static inline struct MHD_Daemon *scimd_start_daemon(const struct scimd_daemon_op
         MHD_OPTION_CONNECTION_LIMIT, options->connection_limit,
         MHD_OPTION_LISTEN_BACKLOG_SIZE, options->listen_backlog,
         MHD_OPTION_CONNECTION_MEMORY_LIMIT, options->connection_memory_limit,
-        MHD_OPTION_CONNECTION_MEMORY_INCREMENT, options->connection_memory_increment,
         MHD_OPTION_END);
 }
 

@@ -33,7 +33,7 @@ extension HTTPServer {
             }
         }
 
-        /// Copies an IPv4 or IPv6 result into `storage` with `port`; returns false for other families.
+        /// Copies an IPv4 or IPv6 result into `storage` with `port`. Returns false for other families.
         private mutating func copy(_ info: addrinfo, port: UInt16) -> Bool {
             guard let source = info.ai_addr else { return false }
             switch Int32(source.pointee.sa_family) {

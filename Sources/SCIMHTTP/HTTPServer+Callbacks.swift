@@ -21,47 +21,39 @@ extension HTTPServer {
             context: context,
             access_handler: { context, connection, _, method, _, uploadData, uploadDataSize, requestContext in
                 guard let context, let connection, let uploadDataSize, let requestContext else { return .NO }
-                let server = Unmanaged<HTTPServer>.fromOpaque(context).takeUnretainedValue()
-                return server.access(
-                    connection: connection,
-                    method: method,
-                    uploadData: uploadData,
-                    uploadDataSize: uploadDataSize,
-                    requestContext: requestContext
-                )
+                return unretainedServer(context).access(
+                    connection: connection, method: method, uploadData: uploadData,
+                    uploadDataSize: uploadDataSize, requestContext: requestContext)
             },
             completed_handler: { context, _, requestContext, _ in
                 guard let context, let requestContext, let state = requestContext.pointee else { return }
                 requestContext.pointee = nil
                 Unmanaged<RequestState>.fromOpaque(state).release()
-                Unmanaged<HTTPServer>.fromOpaque(context).takeUnretainedValue().requestCompleted()
+                unretainedServer(context).requestCompleted()
             },
             uri_logger: { context, uri, _ in
                 guard let context else { return nil }
-                let server = Unmanaged<HTTPServer>.fromOpaque(context).takeUnretainedValue()
-                return server.requestStarted(target: uri.map { String(cString: $0) } ?? "")
+                return unretainedServer(context).requestStarted(target: uri.map { String(cString: $0) } ?? "")
             },
             error_logger: { context, format, arguments in
                 guard let context, let format, let arguments else { return }
                 var buffer = [CChar](repeating: 0, count: 512)
                 _ = vsnprintf(&buffer, buffer.count, format, arguments)
-                let server = Unmanaged<HTTPServer>.fromOpaque(context).takeUnretainedValue()
-                server.daemonLogged(buffer)
+                unretainedServer(context).daemonLogged(buffer)
             },
             thread_pool_size: UInt32(configuration.threadCount),
             connection_timeout_seconds: UInt32(configuration.connectionTimeoutSeconds),
             connection_limit: UInt32(configuration.connectionLimit),
             listen_backlog: UInt32(configuration.listenBacklog),
-            connection_memory_limit: configuration.connectionMemoryLimit,
-            connection_memory_increment: configuration.connectionMemoryIncrement
+            connection_memory_limit: configuration.connectionMemoryLimit
         )
     }
 
     /// Counts a new request and returns its retained state for libmicrohttpd's context pointer.
     ///
-    /// libmicrohttpd calls the URI logger before it parses the request, with the target as sent. It
-    /// reports completion for every request it called the URI logger for, including those it rejects
-    /// itself before the access handler runs.
+    /// libmicrohttpd calls the URI logger before it parses the request, with the target as sent.
+    /// Version 0.9.75 also reports completion for requests it rejects itself, such as a malformed
+    /// header line, before the access handler runs, so every count and retain here is undone.
     private func requestStarted(target: String) -> UnsafeMutableRawPointer {
         requests.withLock { $0.inFlight += 1 }
         return Unmanaged.passRetained(RequestState(target: target)).toOpaque()
@@ -100,7 +92,7 @@ extension HTTPServer {
         switch request.phase {
         case .awaitingHeaders:
             return begin(request, method: method, connection: connection)
-        case .answered:
+        case .responded:
             uploadDataSize.pointee = 0
             return .YES
         case .receivingBody, .overLimit:
@@ -113,8 +105,9 @@ extension HTTPServer {
         }
     }
 
-    /// Records the method and answers at once when `Content-Length` already exceeds the body limit.
-    private func begin(_ request: RequestState, method: UnsafePointer<CChar>?, connection: OpaquePointer) -> MHD_Result {
+    /// Records the method, and sends `bodyTooLarge` at once when `Content-Length` exceeds the limit.
+    private func begin(_ request: RequestState, method: UnsafePointer<CChar>?, connection: OpaquePointer) -> MHD_Result
+    {
         request.method = method.map { String(cString: $0) } ?? ""
         request.phase = .receivingBody
         guard let length = announcedContentLength(of: connection), length > UInt64(configuration.maxBodyBytes) else {
@@ -123,7 +116,7 @@ extension HTTPServer {
 
         // Queued before the body is read, so libmicrohttpd sends no `100 Continue` and closes
         // the connection after the response instead of reading the body.
-        request.phase = .answered
+        request.phase = .responded
         let message = HTTPRequest(
             method: request.method,
             target: request.target,
@@ -145,30 +138,35 @@ extension HTTPServer {
             request.phase == .overLimit
             ? handler.bodyTooLarge(message, limit: configuration.maxBodyBytes)
             : handler.handle(message)
-        request.phase = .answered
+        request.phase = .responded
         request.body = []
         return queue(response, on: connection)
     }
 }
 
-/// What the server knows about one request while libmicrohttpd processes it.
+/// Returns the server behind a callback's context pointer without retaining it.
+private func unretainedServer(_ context: UnsafeMutableRawPointer) -> HTTPServer {
+    Unmanaged<HTTPServer>.fromOpaque(context).takeUnretainedValue()
+}
+
+/// Per-request state kept while libmicrohttpd processes one request.
 ///
 /// Not `Sendable`: libmicrohttpd handles a connection on one worker thread, so a request's state is
 /// only touched by that thread.
 final class RequestState {
     enum Phase {
-        /// The request line has arrived; the access handler has not yet run.
+        /// The request line has arrived, but the access handler has not yet run.
         case awaitingHeaders
         /// Headers are complete and body bytes, if any, are being collected.
         case receivingBody
-        /// The body passed the limit; further bytes are dropped and `bodyTooLarge` answers.
+        /// The body passed the limit, so further bytes are dropped and the final call sends `bodyTooLarge`.
         // NOTE: libmicrohttpd 0.9.75 rejects MHD_queue_response while body bytes are still arriving,
         // so a chunked body that passes the limit is read to its end, and dropped, before the client
-        // gets `bodyTooLarge`. Memory stays bounded but upload time does not; returning MHD_NO at once
+        // gets `bodyTooLarge`. Memory stays bounded but upload time does not. Returning MHD_NO at once
         // would end the upload sooner, but the client would get a reset instead of the response.
         case overLimit
-        /// A response is queued; nothing else is done for this request.
-        case answered
+        /// A response is queued, and nothing else is done for this request.
+        case responded
     }
 
     /// The request target as sent, from the URI logger.

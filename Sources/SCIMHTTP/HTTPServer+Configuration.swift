@@ -5,11 +5,11 @@ extension HTTPServer {
     package struct Configuration: Sendable {
         /// IPv4 or IPv6 address (or a host name resolved once at start) to listen on.
         package var host: String
-        /// TCP port to listen on; 0 lets the kernel pick a free port, which `start()` returns.
+        /// TCP port to listen on. 0 lets the kernel pick a free port, which `start()` returns.
         package var port: Int
-        /// Number of libmicrohttpd worker threads, each with its own epoll loop; handlers run on them.
+        /// Number of libmicrohttpd worker threads, each with its own epoll loop. Handlers run on them.
         package var threadCount: Int
-        /// Largest request body passed to the handler; larger bodies get `HTTPHandler.bodyTooLarge`.
+        /// Largest request body passed to the handler. Larger bodies get `HTTPHandler.bodyTooLarge`.
         package var maxBodyBytes: Int
         /// Seconds of inactivity after which libmicrohttpd closes a connection.
         package var connectionTimeoutSeconds: Int
@@ -17,16 +17,15 @@ extension HTTPServer {
         package var connectionLimit: Int
         /// Length of the kernel's queue of connections not yet accepted.
         package var listenBacklog: Int
-        /// Bytes of libmicrohttpd's per-connection memory pool, which holds the request line, the
-        /// request headers, the read buffer and the response headers.
+        /// Bytes of libmicrohttpd's per-connection memory pool, which holds the read buffer, the
+        /// request line, the request headers and the response headers.
         ///
         /// A request line or header block that does not fit gets libmicrohttpd's own 414 or 431
-        /// response, which has an HTML body and never reaches the handler. The default of 256 KiB
-        /// lets a request target of 100 KB through. Pools above 32 KiB are mapped lazily, so a
-        /// connection with small requests keeps only the pages it touched resident.
+        /// response, with an HTML body, and never reaches the handler. The default of 128 KiB lets a
+        /// 100 KB request target with up to 30 KB of headers through. libmicrohttpd 0.9.75 zeroes the
+        /// whole pool before each further request on a keep-alive connection, so every open connection
+        /// keeps about this many bytes resident, and small requests get slower as the pool grows.
         package var connectionMemoryLimit: Int
-        /// Bytes by which libmicrohttpd grows a connection's read buffer inside the pool.
-        package var connectionMemoryIncrement: Int
 
         package init(
             host: String = "127.0.0.1",
@@ -36,8 +35,7 @@ extension HTTPServer {
             connectionTimeoutSeconds: Int = 30,
             connectionLimit: Int = 1000,
             listenBacklog: Int = 511,
-            connectionMemoryLimit: Int = 256 << 10,
-            connectionMemoryIncrement: Int = 16 << 10
+            connectionMemoryLimit: Int = 128 << 10
         ) {
             self.host = host
             self.port = port
@@ -47,7 +45,6 @@ extension HTTPServer {
             self.connectionLimit = connectionLimit
             self.listenBacklog = listenBacklog
             self.connectionMemoryLimit = connectionMemoryLimit
-            self.connectionMemoryIncrement = connectionMemoryIncrement
         }
     }
 }

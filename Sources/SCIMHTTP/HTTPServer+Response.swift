@@ -34,8 +34,8 @@ extension HTTPServer {
         return UInt64(String(cString: value))
     }
 
-    /// Sends `response` on `connection`; returns `.NO`, which makes libmicrohttpd close the connection,
-    /// when the response cannot be built or queued.
+    /// Queues `response` on `connection`. Returns `.NO`, which makes libmicrohttpd close the connection,
+    /// when the response cannot be created or queued.
     func queue(_ response: HTTPResponse, on connection: OpaquePointer) -> MHD_Result {
         guard let message = makeResponse(body: response.body) else {
             logger.error("HTTP response could not be created", ["http.status": "\(response.status)"])
@@ -74,7 +74,7 @@ extension HTTPServer {
     }
 }
 
-/// Decodes a header name or value; bytes that are not UTF-8 become U+FFFD.
+/// Decodes a header name or value. Bytes that are not UTF-8 become U+FFFD.
 private func decodeText(_ text: UnsafePointer<CChar>?, count: Int) -> String {
     guard let text else { return "" }
     return String(decoding: UnsafeRawBufferPointer(start: text, count: count), as: UTF8.self)

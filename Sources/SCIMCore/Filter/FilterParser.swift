@@ -143,9 +143,11 @@ package struct FilterParser {
         case "null": return .null
         default: break
         }
-        if let integer = Int64(word) { return .integer(integer) }
-        if let decimal = Double(word), decimal.isFinite, word.first != "+", !word.contains("n") {
-            return .decimal(decimal)
+        // A number has JSON syntax (RFC 7644 §3.4.2.2), so the JSON parser reads it.
+        switch try? JSONParser.parse(Array(word.utf8)) {
+        case .integer(let integer)?: return .integer(integer)
+        case .decimal(let decimal)?: return .decimal(decimal)
+        default: break
         }
         throw failure(word.isEmpty ? "expected a value" : "value '\(word)' must be quoted")
     }
@@ -160,11 +162,36 @@ package struct FilterParser {
         index += 1
         var literal = Array(bytes[start..<index])
         if quote != UInt8(ascii: "\"") {
-            literal = [UInt8(ascii: "\"")] + literal.dropFirst().dropLast().map { $0 == 0x22 ? 0x27 : $0 } + [0x22]
+            literal = Self.doubleQuoted(singleQuoted: literal.dropFirst().dropLast())
         }
         // A filter string has JSON string syntax, so the JSON parser decodes its escapes.
         guard case .string(let text)? = try? JSONParser.parse(literal) else { throw failure("invalid string") }
         return text
+    }
+
+    /// Rewrites the inside of a single-quoted string as a double-quoted JSON string: `\'` becomes `'`
+    /// and a bare `"` is escaped.
+    private static func doubleQuoted(singleQuoted inner: ArraySlice<UInt8>) -> [UInt8] {
+        var output: [UInt8] = [0x22]
+        var position = inner.startIndex
+        while position < inner.endIndex {
+            let byte = inner[position]
+            if byte == 0x5C, position + 1 < inner.endIndex, inner[position + 1] == 0x27 {
+                output.append(0x27)
+                position += 2
+                continue
+            }
+            if byte == 0x5C, position + 1 < inner.endIndex {
+                output.append(contentsOf: [byte, inner[position + 1]])
+                position += 2
+                continue
+            }
+            if byte == 0x22 { output.append(0x5C) }
+            output.append(byte)
+            position += 1
+        }
+        output.append(0x22)
+        return output
     }
 
     private mutating func readWord() -> String {
@@ -191,8 +218,9 @@ package struct FilterParser {
         skipSpaces()
         let hadSpace = index > start
         let word = Array(keyword.utf8)
-        let opensGroup = start > 0 && (bytes[start - 1] == UInt8(ascii: "(") || bytes[start - 1] == UInt8(ascii: "["))
-        guard hadSpace || start == 0 || opensGroup, index + word.count <= bytes.count,
+        let follows = start > 0 ? bytes[start - 1] : 0x20
+        let afterBoundary = follows == 0x20 || follows == 0x09 || follows == UInt8(ascii: "(") || follows == UInt8(ascii: "[")
+        guard hadSpace || start == 0 || afterBoundary, index + word.count <= bytes.count,
             zip(bytes[index..<index + word.count], word).allSatisfy({ ($0 | 0x20) == $1 })
         else {
             index = start
@@ -224,7 +252,7 @@ package struct FilterParser {
 
 /// Whether `name` is an ATTRNAME of RFC 7643 §2.1: a letter, then letters, digits, `_` or `-`.
 /// `$ref` is also accepted because RFC 7643 names its reference sub-attributes so.
-private func isAttributeName(_ name: Substring) -> Bool {
+package func isAttributeName(_ name: Substring) -> Bool {
     if name == "$ref" { return true }
     guard let first = name.utf8.first, (0x41...0x5A).contains(first) || (0x61...0x7A).contains(first) else {
         return false

@@ -18,7 +18,14 @@ package struct JSONWriter {
         case .null: append("null")
         case .bool(let flag): append(flag ? "true" : "false")
         case .integer(let number): append(String(number))
-        case .decimal(let number): append(number == number.rounded() && abs(number) < 1e15 ? String(Int64(number)) : "\(number)")
+        case .decimal(let number):
+            if !number.isFinite {
+                append("null")  // JSON has no infinity or NaN.
+            } else if number == number.rounded(), abs(number) < 1e15 {
+                append(String(Int64(number)))
+            } else {
+                append("\(number)")
+            }
         case .string(let text): writeString(text)
         case .array(let items):
             bytes.append(UInt8(ascii: "["))

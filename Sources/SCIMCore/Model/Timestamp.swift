@@ -7,10 +7,11 @@ package enum Timestamp {
 
     /// Formats milliseconds since the epoch as `YYYY-MM-DDTHH:MM:SS.mmmZ`.
     package static func format(milliseconds: Int64) -> String {
+        // Remainders are taken before any multiplication, so every Int64 formats without overflow.
         let seconds = milliseconds.floorDivided(by: 1000)
-        let millis = Int(milliseconds - seconds * 1000)
+        let millis = Int((milliseconds % 1000 + 1000) % 1000)
         let days = seconds.floorDivided(by: 86_400)
-        let secondOfDay = Int(seconds - days * 86_400)
+        let secondOfDay = Int((seconds % 86_400 + 86_400) % 86_400)
         let (year, month, day) = civilDate(daysSinceEpoch: days)
         var text = pad(Int(year), 4) + "-" + pad(month, 2) + "-" + pad(day, 2)
         text += "T" + pad(secondOfDay / 3600, 2) + ":" + pad(secondOfDay / 60 % 60, 2) + ":" + pad(secondOfDay % 60, 2)
@@ -33,6 +34,7 @@ package enum Timestamp {
     }
 
     private static func pad(_ value: Int, _ width: Int) -> String {
+        guard value >= 0 else { return "-" + pad(-value, width) }
         let digits = String(value)
         return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
     }

@@ -98,7 +98,9 @@ package struct PatchPath: Sendable, Equatable, CustomStringConvertible {
         let tail = trimmed[trimmed.index(after: close)...]
         var sub: String?
         if !tail.isEmpty {
-            guard tail.first == ".", tail.count > 1 else { throw .invalidPath("The path '\(text)' is not valid.") }
+            guard tail.first == ".", isAttributeName(tail.dropFirst()) else {
+                throw .invalidPath("The path '\(text)' is not valid.")
+            }
             sub = String(tail.dropFirst())
         }
         return PatchPath(attribute: attribute, valueFilter: filter, valueSubAttribute: sub, text: text)

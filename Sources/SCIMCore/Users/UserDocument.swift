@@ -41,8 +41,9 @@ package struct UserDocument: Sendable, Equatable {
         guard let attribute = Schema.user.attribute(named: key) else {
             throw .invalidValue("Unknown attribute '\(key)' for a User.")
         }
-        let checked = try AttributeValidator.validate(value, as: attribute, path: attribute.name)
+        // Dropped attributes are not checked: Postman's own create body sends `groups` as names.
         guard !Self.droppedAttributes.contains(attribute.name) else { return }
+        let checked = try AttributeValidator.validate(value, as: attribute, path: attribute.name)
         switch attribute.name {
         case "userName":
             guard case .string(let text) = checked else { throw .invalidValue("'userName' must not be null.") }
