@@ -10,7 +10,7 @@ struct SQLiteMigration {
     let statements: [String]
 
     /// Every migration, oldest first.
-    static let all: [SQLiteMigration] = [initialSchema]
+    static let all: [SQLiteMigration] = [initialSchema, groups]
 
     static let initialSchema = SQLiteMigration(
         version: 1,
@@ -70,6 +70,49 @@ struct SQLiteMigration {
             ) STRICT
             """,
             "CREATE INDEX api_keys_team_created ON api_keys (team_id, created)",
+        ]
+    )
+
+    static let groups = SQLiteMigration(
+        version: 2,
+        summary: "groups, their members and per-team group counters",
+        statements: [
+            // group_count and next_group_seq do for groups what user_count and next_seq do for users.
+            "ALTER TABLE teams ADD COLUMN group_count INTEGER NOT NULL DEFAULT 0",
+            "ALTER TABLE teams ADD COLUMN next_group_seq INTEGER NOT NULL DEFAULT 1",
+            // seq numbers a team's groups in creation order. display_name_key is the displayName lowercased
+            // by Swift, unique per team. next_member_seq is the seq the group's next new member gets.
+            """
+            CREATE TABLE groups (
+                id TEXT PRIMARY KEY,
+                team_id INTEGER NOT NULL REFERENCES teams (id),
+                seq INTEGER NOT NULL,
+                display_name TEXT NOT NULL,
+                display_name_key TEXT NOT NULL,
+                external_id TEXT,
+                created INTEGER NOT NULL,
+                last_modified INTEGER NOT NULL,
+                version INTEGER NOT NULL,
+                next_member_seq INTEGER NOT NULL DEFAULT 1
+            ) STRICT
+            """,
+            "CREATE UNIQUE INDEX groups_team_seq ON groups (team_id, seq)",
+            "CREATE UNIQUE INDEX groups_team_display_name_key ON groups (team_id, display_name_key)",
+            "CREATE INDEX groups_team_external_id_seq ON groups (team_id, external_id, seq)",
+            // One row per membership, ordered within its group by seq. Deleting a group or a user deletes its
+            // rows through the cascades, which the write connection enforces with PRAGMA foreign_keys = ON.
+            """
+            CREATE TABLE group_members (
+                group_id TEXT NOT NULL REFERENCES groups (id) ON DELETE CASCADE,
+                user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+                display TEXT,
+                type TEXT,
+                seq INTEGER NOT NULL,
+                PRIMARY KEY (group_id, user_id)
+            ) STRICT, WITHOUT ROWID
+            """,
+            "CREATE INDEX group_members_group_seq ON group_members (group_id, seq)",
+            "CREATE INDEX group_members_user ON group_members (user_id)",
         ]
     )
 }

@@ -1,7 +1,7 @@
 import SCIMCore
 
 extension SQLiteTransaction {
-    /// The per-team counters that `insertUser` and `updateUser` keep in step with the users table.
+    /// The per-team counters that `insertUser`, `updateUser` and `deleteUser` keep in step with the users table.
     private struct TeamCounters {
         var users: Int64
         var active: Int64
@@ -49,8 +49,8 @@ extension SQLiteTransaction {
                 "SELECT \(Self.userColumns) FROM users AS u WHERE u.team_id = ? AND u.seq > ? ORDER BY u.seq LIMIT ?",
                 [.integer(teamID), .integer(offset), .integer(limit)], row: Self.decodeUser)
         } else {
-            // NOTE: users are never deleted, so seqs stay dense and this branch does not run. If deletion is
-            // added, this OFFSET makes late pages cost more, and renumbering or a cursor would fix that.
+            // NOTE: a deleted user leaves a gap in seq, so from then on this team's pages skip `offset` entries
+            // of the (team_id, seq) index and late pages cost more. A keyset cursor would make them constant.
             users = try connection.query(
                 "SELECT \(Self.userColumns) FROM users AS u WHERE u.team_id = ? ORDER BY u.seq LIMIT ? OFFSET ?",
                 [.integer(teamID), .integer(limit), .integer(offset)], row: Self.decodeUser)

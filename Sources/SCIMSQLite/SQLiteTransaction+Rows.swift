@@ -20,6 +20,12 @@ extension SQLiteTransaction {
         u.created, u.last_modified, u.version, u.extra
         """
 
+    static let groupColumns = "g.id, g.team_id, g.display_name, g.external_id, g.created, g.last_modified, g.version"
+
+    /// A member's columns, from `group_members AS m` joined to `users AS u`. The display falls back to the
+    /// userName when the client sent none.
+    static let memberColumns = "m.user_id, coalesce(m.display, u.user_name), m.type"
+
     static func decodeTeam(_ row: SQLiteRow) throws(SCIMError) -> TeamRecord {
         try decodeTeam(row, from: 0)
     }
@@ -57,6 +63,16 @@ extension SQLiteTransaction {
             externalID: row.nullableText(start + 5), active: row.boolean(start + 6), role: role,
             created: row.integer(start + 8), lastModified: row.integer(start + 9), version: row.integer(start + 10),
             extraAttributes: try decodeExtraAttributes(row.nullableText(start + 11), userID: id))
+    }
+
+    static func decodeGroup(_ row: SQLiteRow) -> GroupRecord {
+        GroupRecord(
+            id: row.text(0), teamID: row.integer(1), displayName: row.text(2), externalID: row.nullableText(3),
+            created: row.integer(4), lastModified: row.integer(5), version: row.integer(6))
+    }
+
+    static func decodeMember(_ row: SQLiteRow) -> GroupMember {
+        GroupMember(userID: row.text(0), display: row.nullableText(1), type: row.nullableText(2))
     }
 
     /// Encodes `extraAttributes` as JSON text, or NULL when there are none.

@@ -64,6 +64,34 @@ extension SQLiteTransaction {
             [.integer(user.active ? 1 : -1), .integer(user.teamID)])
     }
 
+    /// Reads each user by primary key and returns those found, in the order of `ids`, each once.
+    func users(ids: [String]) throws(SCIMError) -> [UserRecord] {
+        try requireOpen()
+        var users: [UserRecord] = []
+        var seen = Set<String>()
+        for id in ids {
+            guard seen.insert(id).inserted else { continue }
+            if let user = try user(id: id) { users.append(user) }
+        }
+        return users
+    }
+
+    /// Deletes the user and updates the team's counters. Its memberships go with it through the foreign
+    /// key's ON DELETE CASCADE. An unknown id changes nothing.
+    ///
+    /// The user's seq is not reused, so the team's seqs have a gap from then on.
+    func deleteUser(id: String) throws(SCIMError) {
+        try requireWritable("deleteUser")
+        let deleted = try connection.queryFirst(
+            "DELETE FROM users WHERE id = ? RETURNING team_id, active", [.text(id)]
+        ) { (teamID: $0.integer(0), active: $0.boolean(1)) }
+        guard let deleted else { return }
+
+        try connection.execute(
+            "UPDATE teams SET user_count = user_count - 1, active_count = active_count - ? WHERE id = ?",
+            [.boolean(deleted.active), .integer(deleted.teamID)])
+    }
+
     /// Returns the values of the columns from user_name to extra, in table order.
     private static func userFieldValues(_ user: UserRecord) -> [SQLiteValue] {
         [
