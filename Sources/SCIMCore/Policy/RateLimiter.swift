@@ -1,11 +1,21 @@
 import Synchronization
 
+/// Decides whether a team's request is within its per-minute limit, and counts it when it is.
+///
+/// ``RateLimiter`` counts in memory, for one node; a store shared by several nodes provides its own
+/// implementation so that all nodes count together.
+package protocol RequestRateLimiter: Sendable {
+    /// Records a request at `now` (milliseconds) when it is within the limit.
+    /// - Throws: `unavailable` or `internalFailure` when the shared count cannot be read.
+    func admit(teamID: Int64, bucket: RateLimiter.Bucket, now: Int64) throws(SCIMError) -> RateLimiter.Decision
+}
+
 /// Counts each team's requests in a sliding 60-second window, separately for reads and writes.
 ///
 /// For a limit of N it keeps the times of a team's last N accepted requests in a ring. A request is
 /// rejected when the oldest of them is less than 60 seconds old, so no 60-second window ever holds
 /// more than N accepted requests. Rejected requests are not recorded.
-package final class RateLimiter: Sendable {
+package final class RateLimiter: RequestRateLimiter {
     /// The two kinds of request that have separate limits.
     package enum Bucket: Sendable {
         case read

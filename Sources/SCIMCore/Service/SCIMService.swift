@@ -23,18 +23,23 @@ package final class SCIMService: Sendable {
     let store: any ResourceStore
     let hasher: any CredentialHasher
     let catalogue: ErrorCatalogue
-    let limiter: RateLimiter
+    let limiter: any RequestRateLimiter
     let representation: UserRepresentation
     let groupRepresentation: GroupRepresentation
     let patcher: UserPatcher
 
-    package init(store: any ResourceStore, hasher: any CredentialHasher, configuration: Configuration) {
+    /// Creates the service; without `limiter` it counts requests in memory, which suits one node.
+    package init(
+        store: any ResourceStore, hasher: any CredentialHasher, configuration: Configuration,
+        limiter: (any RequestRateLimiter)? = nil
+    ) {
         self.profile = configuration.profile
         self.store = store
         self.hasher = hasher
         self.catalogue = ErrorCatalogue(profile: configuration.profile)
-        self.limiter = RateLimiter(
-            readsPerMinute: configuration.readsPerMinute, writesPerMinute: configuration.writesPerMinute)
+        self.limiter =
+            limiter
+            ?? RateLimiter(readsPerMinute: configuration.readsPerMinute, writesPerMinute: configuration.writesPerMinute)
         self.representation = UserRepresentation(profile: configuration.profile)
         self.groupRepresentation = GroupRepresentation(profile: configuration.profile)
         self.patcher = UserPatcher(profile: configuration.profile)
@@ -66,7 +71,7 @@ package final class SCIMService: Sendable {
     /// Counts a request against its team's limit.
     /// - Throws: 429 with `retryAfterSeconds` set when the team is past the limit.
     package func admit(_ caller: Caller, isWrite: Bool) throws(SCIMError) {
-        let decision = limiter.admit(
+        let decision = try limiter.admit(
             teamID: caller.team.id, bucket: isWrite ? .write : .read, now: Timestamp.nowMilliseconds())
         if case .limited(let limit, let retryAfterSeconds) = decision {
             throw catalogue.rateLimited(limit: limit, retryAfterSeconds: retryAfterSeconds)
