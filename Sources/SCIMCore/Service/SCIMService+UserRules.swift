@@ -75,11 +75,12 @@ extension SCIMService {
         profile == .postman ? isEmailAddress(userName) : !userName.trimmingSpaces().isEmpty
     }
 
-    /// Runs a body parser or patcher and maps its 400 errors to the profile's invalid-payload error.
+    /// Runs a body parser or patcher and maps its validation errors (400 with a `scimType`) to the
+    /// profile's invalid-payload error. Errors already in the profile's texts pass unchanged.
     func payload<T>(_ body: () throws(SCIMError) -> T) throws(SCIMError) -> T {
         do {
             return try body()
-        } catch where error.status == 400 {
+        } catch where error.status == 400 && error.scimType != nil {
             throw catalogue.invalidPayload(error)
         }
     }
