@@ -4,6 +4,9 @@ import SCIMCore
 enum Route: Sendable, Equatable {
     case serviceProviderConfig
     case resourceTypes
+    case resourceType(name: String)
+    case schemas
+    case schema(id: String)
     case users
     case user(id: String)
     case groups
@@ -12,12 +15,24 @@ enum Route: Sendable, Equatable {
     /// The base path every endpoint sits under.
     static let basePath = ["scim", "v2"]
 
-    /// Finds the route for decoded path segments, or nil when no endpoint has that path.
-    init?(segments: [String]) {
+    /// Finds the route for decoded path segments in a profile, or nil when no endpoint has that path.
+    /// Postman serves neither `/Schemas` nor single resource types.
+    init?(segments: [String], profile: Profile) {
+        self.init(segments: segments)
+        switch self {
+        case .schemas, .schema, .resourceType: if profile == .postman { return nil }
+        default: break
+        }
+    }
+
+    private init?(segments: [String]) {
         guard segments.count > 2, Array(segments.prefix(2)) == Self.basePath else { return nil }
         switch Array(segments.dropFirst(2)) {
         case ["ServiceProviderConfig"]: self = .serviceProviderConfig
         case ["ResourceTypes"]: self = .resourceTypes
+        case let rest where rest.count == 2 && rest[0] == "ResourceTypes": self = .resourceType(name: rest[1])
+        case ["Schemas"]: self = .schemas
+        case let rest where rest.count == 2 && rest[0] == "Schemas": self = .schema(id: rest[1])
         case ["Users"]: self = .users
         case let rest where rest.count == 2 && rest[0] == "Users": self = .user(id: rest[1])
         case ["Groups"]: self = .groups
@@ -29,7 +44,7 @@ enum Route: Sendable, Equatable {
     /// The methods the route answers in a profile, for matching and for the `Allow` header.
     func methods(in profile: Profile) -> [String] {
         switch self {
-        case .serviceProviderConfig, .resourceTypes: ["GET"]
+        case .serviceProviderConfig, .resourceTypes, .resourceType, .schemas, .schema: ["GET"]
         case .users, .groups: ["GET", "POST"]
         // Postman deactivates users and never deletes them, and offers no PUT for groups.
         case .user: profile == .postman ? ["GET", "PUT", "PATCH"] : ["GET", "PUT", "PATCH", "DELETE"]

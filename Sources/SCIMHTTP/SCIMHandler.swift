@@ -52,7 +52,7 @@ package final class SCIMHandler: HTTPHandler {
         -> HTTPResponse
     {
         let target = try RequestTarget(request.target)
-        guard let route = Route(segments: target.segments) else {
+        guard let route = Route(segments: target.segments, profile: service.profile) else {
             throw .notFound("No SCIM endpoint at \(target.rawPath.prefix(200)).")
         }
         let allowed = route.methods(in: service.profile)
@@ -81,7 +81,13 @@ package final class SCIMHandler: HTTPHandler {
         case (.serviceProviderConfig, _):
             return json(200, service.serviceProviderConfig(context: context))
         case (.resourceTypes, _):
-            return json(200, service.resourceTypes(context: context))
+            return json(200, service.resourceTypesListing(context: context))
+        case (.resourceType(let name), _):
+            return json(200, try service.resourceType(name: name, context: context))
+        case (.schemas, _):
+            return json(200, service.schemas(context: context))
+        case (.schema(let id), _):
+            return json(200, try service.schema(id: id, context: context))
         case (.users, "GET"):
             return json(200, try service.listUsers(caller, listParameters(target), context: context), projection)
         case (.users, _):

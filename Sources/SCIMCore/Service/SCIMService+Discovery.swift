@@ -44,7 +44,16 @@ extension SCIMService {
             ]))
     }
 
-    /// Returns `/ResourceTypes` (RFC 7643 §6) as a bare array of User and Group, the shape Postman serves.
+    /// Returns `/ResourceTypes` (RFC 7643 §6): a bare array of User and Group in the `postman` profile,
+    /// the shape Postman serves, and a ListResponse in the `rfc` profile, as RFC 7644 §4 asks for a query
+    /// that returns several resources.
+    package func resourceTypesListing(context: RequestContext) -> JSONValue {
+        let types = resourceTypes(context: context)
+        guard profile == .rfc, case .array(let items) = types else { return types }
+        return listResponse(total: items.count, startIndex: 1, count: items.count, resources: items)
+    }
+
+    /// Returns the User and Group resource types as an array.
     package func resourceTypes(context: RequestContext) -> JSONValue {
         .array([
             resourceType(
@@ -54,6 +63,33 @@ extension SCIMService {
                 id: "Group", endpoint: "/Groups", description: "Group", schema: Schema.groupURN, extensions: [],
                 context: context),
         ])
+    }
+
+    /// The schemas the server serves, core schemas first.
+    package static let servedSchemas: [Schema] = [.user, .enterpriseUser, .group]
+
+    /// Returns `/Schemas` (RFC 7644 §4) as a ListResponse (`rfc` profile).
+    package func schemas(context: RequestContext) -> JSONValue {
+        let resources = Self.servedSchemas.map { $0.resource(baseURL: context.baseURL) }
+        return listResponse(total: resources.count, startIndex: 1, count: resources.count, resources: resources)
+    }
+
+    /// Returns one schema by its URN, compared without regard to case.
+    /// - Throws: 404 for an unknown URN.
+    package func schema(id: String, context: RequestContext) throws(SCIMError) -> JSONValue {
+        guard let schema = Self.servedSchemas.first(where: { $0.id.lowercased() == id.lowercased() }) else {
+            throw .notFound("No schema has the id '\(id.prefix(200))'.")
+        }
+        return schema.resource(baseURL: context.baseURL)
+    }
+
+    /// Returns one resource type by name (`User` or `Group`).
+    /// - Throws: 404 for an unknown name.
+    package func resourceType(name: String, context: RequestContext) throws(SCIMError) -> JSONValue {
+        guard case .array(let types) = resourceTypes(context: context),
+            let match = types.first(where: { $0.objectValue?["id"]?.stringValue == name })
+        else { throw .notFound("No resource type is named '\(name.prefix(200))'.") }
+        return match
     }
 
     private var documentationURI: String {
