@@ -62,14 +62,29 @@ package final class SCIMHandler: HTTPHandler {
             throw error
         }
         let operation = route.operation(for: request.method)
+        // Postman offers no ETags, so its profile ignores If-Match (RFC 7644 §3.14 makes them optional).
+        let ifMatch = service.profile == .rfc ? request.header("If-Match").map(EntityTag.list) : nil
         let context = RequestContext(
-            requestID: requestID, baseURL: publicBaseURL(request), logger: logger.with("scim.request.id", requestID))
+            requestID: requestID, baseURL: publicBaseURL(request), logger: logger.with("scim.request.id", requestID),
+            ifMatch: ifMatch)
         let caller = try service.authenticate(
             authorization: request.header("Authorization"), apiKeyHeader: request.header("X-API-Key"),
             operation: operation, context: context)
         teamID = caller.team.id
         try service.admit(caller, isWrite: request.method != "GET")
-        return try dispatch(route, request: request, target: target, caller: caller, context: context)
+        let response = try dispatch(route, request: request, target: target, caller: caller, context: context)
+        return notModifiedIfCurrent(response, request: request)
+    }
+
+    /// Returns 304 for a GET whose `If-None-Match` names the resource's current ETag (RFC 7232 §3.2).
+    private func notModifiedIfCurrent(_ response: HTTPResponse, request: HTTPRequest) -> HTTPResponse {
+        guard service.profile == .rfc, request.method == "GET", response.status == 200,
+            let etag = response.headers.first(where: { $0.name == "ETag" })?.value,
+            let ifNoneMatch = request.header("If-None-Match")
+        else { return response }
+        let tags = EntityTag.list(ifNoneMatch)
+        guard tags.contains("*") || tags.contains(where: { EntityTag.matchesWeakly($0, etag) }) else { return response }
+        return HTTPResponse(status: 304, headers: [("ETag", etag)])
     }
 
     private func dispatch(
@@ -148,8 +163,13 @@ package final class SCIMHandler: HTTPHandler {
         return response
     }
 
+    /// Encodes a resource or list; a resource with `meta.version` also gets it as its `ETag`.
     private func json(_ status: Int, _ value: JSONValue, _ projection: AttributeProjection = .all) -> HTTPResponse {
         let body = JSONWriter.encode(projection.apply(to: value))
-        return HTTPResponse(status: status, headers: [("Content-Type", Self.contentType)], body: body)
+        var response = HTTPResponse(status: status, headers: [("Content-Type", Self.contentType)], body: body)
+        if let version = value.objectValue?["meta"]?.objectValue?["version"]?.stringValue {
+            response.headers.append(("ETag", version))
+        }
+        return response
     }
 }

@@ -25,7 +25,7 @@ package struct GroupRepresentation: Sendable {
         ])
         if profile == .rfc {
             meta.members.append(("location", .string("\(baseURL)/Groups/\(group.id)")))
-            meta.members.append(("version", .string("W/\"\(group.version)\"")))
+            meta.members.append(("version", .string(EntityTag.weak(version: group.version))))
         }
         object.members.append(("meta", .object(meta)))
         return .object(object)

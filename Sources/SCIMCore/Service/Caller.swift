@@ -17,11 +17,48 @@ package struct RequestContext: Sendable {
     /// The public URL of the SCIM base path, without a trailing slash, for `Location` and `meta.location`.
     package var baseURL: String
     package var logger: Logger
+    /// The entity tags of `If-Match` (RFC 7232 §3.1) that a write requires, or nil when the request has
+    /// none or the profile offers no ETags.
+    package var ifMatch: [String]?
 
-    package init(requestID: String, baseURL: String, logger: Logger) {
+    package init(requestID: String, baseURL: String, logger: Logger, ifMatch: [String]? = nil) {
         self.requestID = requestID
         self.baseURL = baseURL
         self.logger = logger
+        self.ifMatch = ifMatch
+    }
+
+    /// Checks `If-Match` against a resource's current version inside the write's transaction.
+    /// - Throws: 412 when no listed tag (or `*`) matches, so a stale client changes nothing.
+    package func checkPrecondition(version: Int64) throws(SCIMError) {
+        guard let ifMatch else { return }
+        let current = EntityTag.weak(version: version)
+        guard ifMatch.contains("*") || ifMatch.contains(where: { EntityTag.matchesWeakly($0, current) }) else {
+            throw SCIMError(
+                status: 412, detail: "The resource changed: its version is \(current), not \(ifMatch.joined(separator: ", ")).")
+        }
+    }
+}
+
+/// Entity tags for `meta.version` and the `ETag` header (RFC 7232 §2.3).
+package enum EntityTag {
+    /// Returns the weak tag of a version, such as `W/"3"`.
+    package static func weak(version: Int64) -> String {
+        "W/\"\(version)\""
+    }
+
+    /// Splits a header such as `W/"1", "2"` into its tags.
+    package static func list(_ header: String) -> [String] {
+        header.split(separator: ",").map { String($0).trimmingSpaces() }.filter { !$0.isEmpty }
+    }
+
+    /// Compares two tags with the weak comparison of RFC 7232 §2.3.2: the opaque parts must match.
+    package static func matchesWeakly(_ lhs: String, _ rhs: String) -> Bool {
+        opaque(lhs) == opaque(rhs)
+    }
+
+    private static func opaque(_ tag: String) -> Substring {
+        tag.hasPrefix("W/") ? tag.dropFirst(2) : Substring(tag)
     }
 }
 

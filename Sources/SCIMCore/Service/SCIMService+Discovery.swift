@@ -20,7 +20,7 @@ extension SCIMService {
                 ),
                 ("changePassword", unsupported),
                 ("sort", unsupported),
-                ("etag", unsupported),
+                ("etag", .object(JSONObject([("supported", .bool(profile == .rfc))]))),
                 (
                     "authenticationSchemes",
                     .array([

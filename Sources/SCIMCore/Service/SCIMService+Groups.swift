@@ -57,6 +57,7 @@ extension SCIMService {
         let document = try payload { () throws(SCIMError) in try GroupDocument.parse(body) }
         return try run(.replaceGroup, context, write: true) { transaction throws(SCIMError) in
             var group = try teamGroup(id: id, caller: caller, in: transaction)
+            try context.checkPrecondition(version: group.version)
             group.displayName = document.displayName
             group.externalID = document.externalID
             var membership = GroupMembership(groupID: group.id, teamID: caller.team.id, transaction: transaction, catalogue: catalogue)
@@ -76,6 +77,7 @@ extension SCIMService {
         let engine = PatchEngine(schemas: [.group], tolerant: profile == .postman, collectionAttribute: "members")
         return try run(.patchGroup, context, write: true) { transaction throws(SCIMError) in
             let current = try teamGroup(id: id, caller: caller, in: transaction)
+            try context.checkPrecondition(version: current.version)
             var document = JSONObject([("displayName", .string(current.displayName))])
             if let externalID = current.externalID { document.set("externalId", .string(externalID)) }
             var collection: (any PatchCollection)? = GroupMembership(
@@ -99,7 +101,8 @@ extension SCIMService {
     /// Deletes a group; its users stay as they are.
     package func deleteGroup(_ caller: Caller, id: String, context: RequestContext) throws(SCIMError) {
         try run(.deleteGroup, context, write: true) { transaction throws(SCIMError) in
-            _ = try teamGroup(id: id, caller: caller, in: transaction)
+            let group = try teamGroup(id: id, caller: caller, in: transaction)
+            try context.checkPrecondition(version: group.version)
             try transaction.deleteGroup(id: id)
         }
     }
@@ -108,6 +111,7 @@ extension SCIMService {
     package func deleteUser(_ caller: Caller, id: String, context: RequestContext) throws(SCIMError) {
         try run(.deleteUser, context, write: true) { transaction throws(SCIMError) in
             let user = try teamUser(id: id, caller: caller, in: transaction)
+            try context.checkPrecondition(version: user.version)
             guard user.id != caller.adminUserID else { throw catalogue.adminActionNotAllowed() }
             try transaction.deleteUser(id: id)
         }

@@ -61,6 +61,7 @@ extension SCIMService {
         }
         let user = try run(.replaceUser, context, write: true) { transaction throws(SCIMError) in
             let current = try teamUser(id: id, caller: caller, in: transaction)
+            try context.checkPrecondition(version: current.version)
             var updated = current
             apply(document, to: &updated)
             return try store(updated, replacing: current, caller: caller, in: transaction)
@@ -76,6 +77,7 @@ extension SCIMService {
         let request = try payload { () throws(SCIMError) in try PatchRequest.parse(body) }
         let user = try run(.patchUser, context, write: true) { transaction throws(SCIMError) in
             let current = try teamUser(id: id, caller: caller, in: transaction)
+            try context.checkPrecondition(version: current.version)
             var updated = current
             try payload { () throws(SCIMError) in try patcher.apply(request, to: &updated) }
             return try store(updated, replacing: current, caller: caller, in: transaction)

@@ -48,7 +48,7 @@ package struct UserRepresentation: Sendable {
         ])
         if profile == .rfc {
             meta.members.append(("location", .string("\(baseURL)/Users/\(user.id)")))
-            meta.members.append(("version", .string("W/\"\(user.version)\"")))
+            meta.members.append(("version", .string(EntityTag.weak(version: user.version))))
         }
         return .object(meta)
     }
