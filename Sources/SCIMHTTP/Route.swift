@@ -11,6 +11,7 @@ enum Route: Sendable, Equatable {
     case user(id: String)
     case groups
     case group(id: String)
+    case bulk
 
     /// The base path every endpoint sits under.
     static let basePath = ["scim", "v2"]
@@ -20,7 +21,7 @@ enum Route: Sendable, Equatable {
     init?(segments: [String], profile: Profile) {
         self.init(segments: segments)
         switch self {
-        case .schemas, .schema, .resourceType: if profile == .postman { return nil }
+        case .schemas, .schema, .resourceType, .bulk: if profile == .postman { return nil }
         default: break
         }
     }
@@ -35,6 +36,7 @@ enum Route: Sendable, Equatable {
         case let rest where rest.count == 2 && rest[0] == "Schemas": self = .schema(id: rest[1])
         case ["Users"]: self = .users
         case let rest where rest.count == 2 && rest[0] == "Users": self = .user(id: rest[1])
+        case ["Bulk"]: self = .bulk
         case ["Groups"]: self = .groups
         case let rest where rest.count == 2 && rest[0] == "Groups": self = .group(id: rest[1])
         default: return nil
@@ -46,9 +48,26 @@ enum Route: Sendable, Equatable {
         switch self {
         case .serviceProviderConfig, .resourceTypes, .resourceType, .schemas, .schema: ["GET"]
         case .users, .groups: ["GET", "POST"]
+        case .bulk: ["POST"]
         // Postman deactivates users and never deletes them, and offers no PUT for groups.
         case .user: profile == .postman ? ["GET", "PUT", "PATCH"] : ["GET", "PUT", "PATCH", "DELETE"]
         case .group: profile == .postman ? ["GET", "PATCH", "DELETE"] : ["GET", "PUT", "PATCH", "DELETE"]
+        }
+    }
+
+    /// Whether a bulk operation may address this route: users and groups only.
+    var isBulkTarget: Bool {
+        switch self {
+        case .users, .user, .groups, .group: true
+        default: false
+        }
+    }
+
+    /// The id in the path of a single resource.
+    var resourceID: String? {
+        switch self {
+        case .user(let id), .group(let id): id
+        default: nil
         }
     }
 

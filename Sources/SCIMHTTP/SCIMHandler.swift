@@ -6,7 +6,7 @@ package import SCIMCore
 package final class SCIMHandler: HTTPHandler {
     package static let contentType = "application/scim+json"
 
-    private let service: SCIMService
+    let service: SCIMService
     let logger: Logger
     /// The configured public base URL, without a trailing slash; nil derives it from `Host`.
     let configuredBaseURL: String?
@@ -71,7 +71,8 @@ package final class SCIMHandler: HTTPHandler {
             authorization: request.header("Authorization"), apiKeyHeader: request.header("X-API-Key"),
             operation: operation, context: context)
         teamID = caller.team.id
-        try service.admit(caller, isWrite: request.method != "GET")
+        // Each bulk operation counts as one write, so the bulk request itself does not.
+        if route != .bulk { try service.admit(caller, isWrite: request.method != "GET") }
         let response = try dispatch(route, request: request, target: target, caller: caller, context: context)
         return notModifiedIfCurrent(response, request: request)
     }
@@ -87,7 +88,7 @@ package final class SCIMHandler: HTTPHandler {
         return HTTPResponse(status: 304, headers: [("ETag", etag)])
     }
 
-    private func dispatch(
+    func dispatch(
         _ route: Route, request: HTTPRequest, target: RequestTarget, caller: Caller, context: RequestContext
     ) throws(SCIMError) -> HTTPResponse {
         let projection = try AttributeProjection(
@@ -103,6 +104,8 @@ package final class SCIMHandler: HTTPHandler {
             return json(200, service.schemas(context: context))
         case (.schema(let id), _):
             return json(200, try service.schema(id: id, context: context))
+        case (.bulk, _):
+            return try bulk(request, caller: caller, context: context)
         case (.users, "GET"):
             return json(200, try service.listUsers(caller, listParameters(target), context: context), projection)
         case (.users, _):

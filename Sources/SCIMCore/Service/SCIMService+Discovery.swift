@@ -7,13 +7,7 @@ extension SCIMService {
                 ("schemas", .array([.string("urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig")])),
                 ("documentationUri", .string(documentationURI)),
                 ("patch", .object(JSONObject([("supported", .bool(true))]))),
-                (
-                    "bulk",
-                    .object(
-                        JSONObject([
-                            ("supported", .bool(false)), ("maxOperations", .integer(0)), ("maxPayloadSize", .integer(0)),
-                        ]))
-                ),
+                ("bulk", bulkSupport),
                 (
                     "filter",
                     .object(JSONObject([("supported", .bool(true)), ("maxResults", .integer(Int64(Self.maxPageSize)))]))
@@ -90,6 +84,17 @@ extension SCIMService {
             let match = types.first(where: { $0.objectValue?["id"]?.stringValue == name })
         else { throw .notFound("No resource type is named '\(name.prefix(200))'.") }
         return match
+    }
+
+    /// The `bulk` block: Postman offers none; the `rfc` profile advertises its real limits.
+    private var bulkSupport: JSONValue {
+        let offered = profile == .rfc
+        return .object(
+            JSONObject([
+                ("supported", .bool(offered)),
+                ("maxOperations", .integer(offered ? Int64(Self.maxBulkOperations) : 0)),
+                ("maxPayloadSize", .integer(offered ? Int64(maxPayloadBytes) : 0)),
+            ]))
     }
 
     private var documentationURI: String {

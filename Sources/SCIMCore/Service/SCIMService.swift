@@ -8,18 +8,27 @@ package final class SCIMService: Sendable {
         package var profile: Profile
         package var readsPerMinute: Int
         package var writesPerMinute: Int
+        /// The largest request body in bytes, advertised as `bulk.maxPayloadSize`.
+        package var maxPayloadBytes: Int
 
-        package init(profile: Profile = .postman, readsPerMinute: Int = 300, writesPerMinute: Int = 180) {
+        package init(
+            profile: Profile = .postman, readsPerMinute: Int = 300, writesPerMinute: Int = 180,
+            maxPayloadBytes: Int = 1 << 20
+        ) {
             self.profile = profile
             self.readsPerMinute = readsPerMinute
             self.writesPerMinute = writesPerMinute
+            self.maxPayloadBytes = maxPayloadBytes
         }
     }
 
     /// Postman's `filter.maxResults`: the largest page returned.
     package static let maxPageSize = 100
+    /// The most operations one bulk request may carry (`rfc` profile).
+    package static let maxBulkOperations = 1000
 
     package let profile: Profile
+    let maxPayloadBytes: Int
     let store: any ResourceStore
     let hasher: any CredentialHasher
     let catalogue: ErrorCatalogue
@@ -34,6 +43,7 @@ package final class SCIMService: Sendable {
         limiter: (any RequestRateLimiter)? = nil
     ) {
         self.profile = configuration.profile
+        self.maxPayloadBytes = configuration.maxPayloadBytes
         self.store = store
         self.hasher = hasher
         self.catalogue = ErrorCatalogue(profile: configuration.profile)
