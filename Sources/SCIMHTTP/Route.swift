@@ -12,6 +12,12 @@ enum Route: Sendable, Equatable {
     case groups
     case group(id: String)
     case bulk
+    case search(SearchScope)
+
+    /// The resources a `POST /.search` covers.
+    enum SearchScope: Sendable, Equatable {
+        case root, users, groups
+    }
 
     /// The base path every endpoint sits under.
     static let basePath = ["scim", "v2"]
@@ -21,7 +27,7 @@ enum Route: Sendable, Equatable {
     init?(segments: [String], profile: Profile) {
         self.init(segments: segments)
         switch self {
-        case .schemas, .schema, .resourceType, .bulk: if profile == .postman { return nil }
+        case .schemas, .schema, .resourceType, .bulk, .search: if profile == .postman { return nil }
         default: break
         }
     }
@@ -37,6 +43,9 @@ enum Route: Sendable, Equatable {
         case ["Users"]: self = .users
         case let rest where rest.count == 2 && rest[0] == "Users": self = .user(id: rest[1])
         case ["Bulk"]: self = .bulk
+        case [".search"]: self = .search(.root)
+        case ["Users", ".search"]: self = .search(.users)
+        case ["Groups", ".search"]: self = .search(.groups)
         case ["Groups"]: self = .groups
         case let rest where rest.count == 2 && rest[0] == "Groups": self = .group(id: rest[1])
         default: return nil
@@ -48,7 +57,7 @@ enum Route: Sendable, Equatable {
         switch self {
         case .serviceProviderConfig, .resourceTypes, .resourceType, .schemas, .schema: ["GET"]
         case .users, .groups: ["GET", "POST"]
-        case .bulk: ["POST"]
+        case .bulk, .search: ["POST"]
         // Postman deactivates users and never deletes them, and offers no PUT for groups.
         case .user: profile == .postman ? ["GET", "PUT", "PATCH"] : ["GET", "PUT", "PATCH", "DELETE"]
         case .group: profile == .postman ? ["GET", "PATCH", "DELETE"] : ["GET", "PUT", "PATCH", "DELETE"]
@@ -74,7 +83,7 @@ enum Route: Sendable, Equatable {
     /// The operation a method on this route performs, which picks the texts of its errors.
     func operation(for method: String) -> Operation {
         switch (self, method) {
-        case (.users, "GET"): .listUsers
+        case (.users, "GET"), (.search, _): .listUsers
         case (.users, _): .createUser
         case (.user, "GET"): .getUser
         case (.user, "PUT"): .replaceUser

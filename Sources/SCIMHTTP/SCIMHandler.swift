@@ -71,8 +71,11 @@ package final class SCIMHandler: HTTPHandler {
             authorization: request.header("Authorization"), apiKeyHeader: request.header("X-API-Key"),
             operation: operation, context: context)
         teamID = caller.team.id
-        // Each bulk operation counts as one write, so the bulk request itself does not.
-        if route != .bulk { try service.admit(caller, isWrite: request.method != "GET") }
+        // Each bulk operation counts as one write, so the bulk request itself does not; a search reads.
+        if route != .bulk {
+            let isSearch = if case .search = route { true } else { false }
+            try service.admit(caller, isWrite: request.method != "GET" && !isSearch)
+        }
         let response = try dispatch(route, request: request, target: target, caller: caller, context: context)
         return notModifiedIfCurrent(response, request: request)
     }
@@ -106,8 +109,10 @@ package final class SCIMHandler: HTTPHandler {
             return json(200, try service.schema(id: id, context: context))
         case (.bulk, _):
             return try bulk(request, caller: caller, context: context)
+        case (.search(let scope), _):
+            return try search(scope, request: request, caller: caller, context: context)
         case (.users, "GET"):
-            return json(200, try service.listUsers(caller, listParameters(target), context: context), projection)
+            return json(200, try service.listUsers(caller, listParameters(target), projection: projection, context: context))
         case (.users, _):
             let user = try service.createUser(caller, body: request.body, context: context)
             return created(user.resource, location: "\(context.baseURL)/Users/\(user.id)", projection)

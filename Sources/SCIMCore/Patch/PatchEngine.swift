@@ -59,6 +59,10 @@ package struct PatchEngine {
         _ kind: PatchRequest.Operation.Kind, _ path: PatchPath, _ value: JSONValue?, _ document: inout JSONObject,
         _ resourceID: String, _ collection: inout (any PatchCollection)?
     ) throws(SCIMError) {
+        if let schema = extensionSchema(named: path) {
+            try applyToExtension(kind, schema, value, &document, resourceID, &collection)
+            return
+        }
         let target = try resolve(path)
         if target.attribute.name == collectionAttribute, target.schema.id == schemas.first?.id, var rows = collection {
             try applyToCollection(kind, target, value, &rows)
@@ -73,6 +77,33 @@ package struct PatchEngine {
             document.set(target.schema.id, .object(container))
         } else {
             document = container
+        }
+    }
+
+    /// Returns the extension schema a path names as a whole, such as the enterprise User URN.
+    private func extensionSchema(named path: PatchPath) -> Schema? {
+        guard path.valueFilter == nil, path.attribute.subAttribute == nil, let schemaPart = path.attribute.schema
+        else { return nil }
+        let urn = "\(schemaPart):\(path.attribute.name)".lowercased()
+        return schemas.dropFirst().first { $0.id.lowercased() == urn }
+    }
+
+    /// Applies an operation whose path is an extension's URN: `add` and `replace` apply each key of the
+    /// object value under that schema, and `remove` removes every attribute of the extension.
+    private func applyToExtension(
+        _ kind: PatchRequest.Operation.Kind, _ schema: Schema, _ value: JSONValue?, _ document: inout JSONObject,
+        _ resourceID: String, _ collection: inout (any PatchCollection)?
+    ) throws(SCIMError) {
+        if kind == .remove {
+            document.remove(schema.id)
+            return
+        }
+        guard let object = value?.objectValue else {
+            throw .invalidValue("A value for '\(schema.id)' must be an object.")
+        }
+        for member in object.members where !["schemas", "meta"].contains(member.key.lowercased()) {
+            let path = try PatchPath.parse("\(schema.id):\(member.key)")
+            try apply(kind, path, member.value, &document, resourceID, &collection)
         }
     }
 

@@ -46,7 +46,10 @@ extension SchemaAttribute {
             object.set("caseExact", .bool(caseExact))
         }
         if type == .reference {
-            object.set("referenceTypes", .array([.string(name == "$ref" ? "User" : "external")]))
+            object.set("referenceTypes", .array((referenceTypes.isEmpty ? ["external"] : referenceTypes).map { .string($0) }))
+        }
+        if !canonicalValues.isEmpty {
+            object.set("canonicalValues", .array(canonicalValues.map { .string($0) }))
         }
         if !subAttributes.isEmpty {
             object.set("subAttributes", .array(subAttributes.map { $0.definition() }))

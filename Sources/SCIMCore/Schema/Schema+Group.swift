@@ -12,9 +12,10 @@ extension Schema {
                 "members", .complex, multiValued: true,
                 subAttributes: [
                     SchemaAttribute("value", .string, caseExact: true, mutability: .immutable),
-                    SchemaAttribute("$ref", .reference, caseExact: true, mutability: .immutable),
+                    // Members are users only: RFC 7643 §4.2 leaves nested groups to the service provider.
+                    SchemaAttribute("$ref", .reference, caseExact: true, mutability: .immutable, referenceTypes: ["User"]),
                     SchemaAttribute("display", .string, mutability: .readOnly),
-                    SchemaAttribute("type", .string, mutability: .immutable),
+                    SchemaAttribute("type", .string, mutability: .immutable, canonicalValues: ["User"]),
                 ]),
         ] + commonAttributes)
 }

@@ -13,7 +13,7 @@ extension Schema {
                 SchemaAttribute("resourceType", .string, caseExact: true, mutability: .readOnly),
                 SchemaAttribute("created", .dateTime, mutability: .readOnly),
                 SchemaAttribute("lastModified", .dateTime, mutability: .readOnly),
-                SchemaAttribute("location", .reference, caseExact: true, mutability: .readOnly),
+                SchemaAttribute("location", .reference, caseExact: true, mutability: .readOnly, referenceTypes: ["uri"]),
                 SchemaAttribute("version", .string, caseExact: true, mutability: .readOnly),
             ]),
     ]
@@ -29,7 +29,7 @@ extension Schema {
                     .map { SchemaAttribute($0, .string) }),
             SchemaAttribute("displayName", .string),
             SchemaAttribute("nickName", .string),
-            SchemaAttribute("profileUrl", .reference),
+            SchemaAttribute("profileUrl", .reference, referenceTypes: ["external"]),
             SchemaAttribute("title", .string),
             SchemaAttribute("userType", .string),
             SchemaAttribute("preferredLanguage", .string),
@@ -37,10 +37,10 @@ extension Schema {
             SchemaAttribute("timezone", .string),
             SchemaAttribute("active", .boolean),
             SchemaAttribute("password", .string, mutability: .writeOnly, returned: .never),
-            multiValuedStrings("emails", valueType: .string),
-            multiValuedStrings("phoneNumbers", valueType: .string),
-            multiValuedStrings("ims", valueType: .string),
-            multiValuedStrings("photos", valueType: .reference),
+            multiValued("emails", valueType: .string, types: ["work", "home", "other"]),
+            multiValued("phoneNumbers", valueType: .string, types: ["work", "home", "mobile", "fax", "pager", "other"]),
+            multiValued("ims", valueType: .string, types: ["aim", "gtalk", "icq", "xmpp", "msn", "skype", "qq", "yahoo"]),
+            multiValued("photos", valueType: .reference, types: ["photo", "thumbnail"], referenceTypes: ["external"]),
             SchemaAttribute(
                 "addresses", .complex, multiValued: true,
                 subAttributes: ["formatted", "streetAddress", "locality", "region", "postalCode", "country", "type"]
@@ -49,13 +49,13 @@ extension Schema {
                 "groups", .complex, multiValued: true, mutability: .readOnly,
                 subAttributes: [
                     SchemaAttribute("value", .string, mutability: .readOnly),
-                    SchemaAttribute("$ref", .reference, mutability: .readOnly),
+                    SchemaAttribute("$ref", .reference, mutability: .readOnly, referenceTypes: ["User", "Group"]),
                     SchemaAttribute("display", .string, mutability: .readOnly),
-                    SchemaAttribute("type", .string, mutability: .readOnly),
+                    SchemaAttribute("type", .string, mutability: .readOnly, canonicalValues: ["direct", "indirect"]),
                 ]),
-            multiValuedStrings("entitlements", valueType: .string),
-            multiValuedStrings("roles", valueType: .string),
-            multiValuedStrings("x509Certificates", valueType: .binary),
+            multiValued("entitlements", valueType: .string, types: []),
+            multiValued("roles", valueType: .string, types: []),
+            multiValued("x509Certificates", valueType: .binary, types: []),
         ] + commonAttributes)
 
     /// The enterprise User extension of RFC 7643 §4.3.
@@ -67,21 +67,23 @@ extension Schema {
                     "manager", .complex,
                     subAttributes: [
                         SchemaAttribute("value", .string),
-                        SchemaAttribute("$ref", .reference),
+                        SchemaAttribute("$ref", .reference, referenceTypes: ["User"]),
                         SchemaAttribute("displayName", .string, mutability: .readOnly),
                     ])
             ])
 
-    /// A multi-valued attribute with the usual `value`, `display`, `type` and `primary` sub-attributes.
-    private static func multiValuedStrings(_ name: String, valueType: SchemaAttribute.DataType) -> SchemaAttribute {
+    /// A multi-valued attribute with the `value`, `display`, `type` and `primary` sub-attributes of
+    /// RFC 7643 §2.4.
+    private static func multiValued(
+        _ name: String, valueType: SchemaAttribute.DataType, types: [String], referenceTypes: [String] = []
+    ) -> SchemaAttribute {
         SchemaAttribute(
             name, .complex, multiValued: true,
             subAttributes: [
-                SchemaAttribute("value", valueType),
+                SchemaAttribute("value", valueType, referenceTypes: referenceTypes),
                 SchemaAttribute("display", .string),
-                SchemaAttribute("type", .string),
+                SchemaAttribute("type", .string, canonicalValues: types),
                 SchemaAttribute("primary", .boolean),
-                SchemaAttribute("$ref", .reference),
             ])
     }
 }

@@ -23,10 +23,15 @@ package struct SchemaAttribute: Sendable {
     package var mutability = Mutability.readWrite
     package var returned = Returned.default
     package var subAttributes: [SchemaAttribute] = []
+    /// For references: the resource types (`User`, `Group`), `external` or `uri` (RFC 7643 §7).
+    package var referenceTypes: [String] = []
+    /// Values a client should use, such as `work` and `home` for `emails.type`.
+    package var canonicalValues: [String] = []
 
     package init(
         _ name: String, _ type: DataType, multiValued: Bool = false, required: Bool = false, caseExact: Bool = false,
-        mutability: Mutability = .readWrite, returned: Returned = .default, subAttributes: [SchemaAttribute] = []
+        mutability: Mutability = .readWrite, returned: Returned = .default, subAttributes: [SchemaAttribute] = [],
+        referenceTypes: [String] = [], canonicalValues: [String] = []
     ) {
         self.name = name
         self.type = type
@@ -36,6 +41,8 @@ package struct SchemaAttribute: Sendable {
         self.mutability = mutability
         self.returned = returned
         self.subAttributes = subAttributes
+        self.referenceTypes = referenceTypes
+        self.canonicalValues = canonicalValues
     }
 
     /// Returns the sub-attribute with this name, compared without regard to case.

@@ -159,7 +159,8 @@ extension SCIMService {
         }
     }
 
-    func listResponse(total: Int, startIndex: Int, count: Int, resources: [JSONValue]) -> JSONValue {
+    /// Returns a ListResponse (RFC 7644 §3.4.2) of `resources`.
+    package func listResponse(total: Int, startIndex: Int, count: Int, resources: [JSONValue]) -> JSONValue {
         // Postman's documented lists echo the requested count as itemsPerPage; RFC 7644 §3.4.2.4 wants
         // the number returned.
         let itemsPerPage = profile == .postman ? count : resources.count

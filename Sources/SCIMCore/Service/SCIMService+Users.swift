@@ -1,16 +1,16 @@
 extension SCIMService {
     /// Lists a team's users (RFC 7644 §3.4.2) in creation order.
     /// - Throws: the profile's unsupported-filter error; `invalidValue` for a non-integer index or count.
-    package func listUsers(_ caller: Caller, _ parameters: ListParameters, context: RequestContext) throws(SCIMError)
-        -> JSONValue
-    {
+    package func listUsers(
+        _ caller: Caller, _ parameters: ListParameters, projection: AttributeProjection = .all, context: RequestContext
+    ) throws(SCIMError) -> JSONValue {
         let query = try userQuery(parameters.filter)
         let startIndex = max(1, try integerParameter("startIndex", parameters.startIndex) ?? 1)
         let count = min(Self.maxPageSize, max(0, try integerParameter("count", parameters.count) ?? Self.maxPageSize))
         let page = try run(.listUsers, context) { transaction throws(SCIMError) in
             try transaction.users(teamID: caller.team.id, matching: query, startIndex: startIndex, count: count)
         }
-        let resources = page.users.map { representation.render($0, baseURL: context.baseURL) }
+        let resources = page.users.map { projection.apply(to: representation.render($0, baseURL: context.baseURL)) }
         return listResponse(total: page.totalResults, startIndex: startIndex, count: count, resources: resources)
     }
 
