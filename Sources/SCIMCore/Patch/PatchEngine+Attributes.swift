@@ -177,7 +177,10 @@ extension PatchEngine {
         case (.replace, nil):
             try rows.replaceAll(try collectionValues(target, value))
         case (_, let filter?):
-            _ = try rows.remove(matching: filter)
+            let removed = try rows.remove(matching: filter)
+            if removed == 0, !tolerant {
+                throw .noTarget("No value of '\(target.attribute.name)' matches the path '\(target.text)'.")
+            }
             try rows.add(try collectionValues(target, value))
         }
     }
