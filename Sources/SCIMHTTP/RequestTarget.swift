@@ -12,8 +12,13 @@ struct RequestTarget: Sendable {
     var query: [(name: String, value: String)]
 
     /// Splits and decodes `target`.
-    /// - Throws: `invalidSyntax` for a broken percent-escape or a decoded byte sequence that is not UTF-8.
+    /// - Throws: `invalidSyntax` for a byte outside printable ASCII, a broken percent-escape or a decoded
+    ///   byte sequence that is not UTF-8.
     init(_ target: String) throws(SCIMError) {
+        // RFC 3986 allows only ASCII in a request target; anything else must arrive percent-encoded.
+        guard target.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else {
+            throw .invalidSyntax("The request target must be ASCII, with other bytes percent-encoded.")
+        }
         let parts = target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
         rawPath = String(parts[0])
         var segments: [String] = []
