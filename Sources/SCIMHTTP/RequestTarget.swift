@@ -57,7 +57,8 @@ struct RequestTarget: Sendable {
         while let byte = iterator.next() {
             switch byte {
             case UInt8(ascii: "%"):
-                guard let high = iterator.next().flatMap(hexDigitValue), let low = iterator.next().flatMap(hexDigitValue)
+                guard let high = iterator.next().flatMap(hexDigitValue),
+                    let low = iterator.next().flatMap(hexDigitValue)
                 else { return nil }
                 bytes.append(UInt8(high << 4 | low))
             case UInt8(ascii: "+") where plusIsSpace:

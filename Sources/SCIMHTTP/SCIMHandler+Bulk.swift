@@ -33,10 +33,13 @@ extension SCIMHandler {
             ("schemas", .array([.string("urn:ietf:params:scim:api:messages:2.0:BulkResponse")])),
             ("Operations", .array(operations)),
         ])
-        return HTTPResponse(status: 200, headers: [("Content-Type", Self.contentType)], body: JSONWriter.encode(.object(body)))
+        return HTTPResponse(
+            status: 200, headers: [("Content-Type", Self.contentType)], body: JSONWriter.encode(.object(body)))
     }
 
-    private func perform(_ operation: BulkOperation, resolved: [String: String], caller: Caller, context: RequestContext)
+    private func perform(
+        _ operation: BulkOperation, resolved: [String: String], caller: Caller, context: RequestContext
+    )
         -> (status: Int, id: String?, result: JSONValue)
     {
         let path = operation.path.replacingBulkIDs(resolved)
@@ -55,7 +58,9 @@ extension SCIMHandler {
             let id = resource?.objectValue?["id"]?.stringValue ?? route.resourceID
             let location = resource?.objectValue?["meta"]?.objectValue?["location"]?.stringValue
             let version = resource?.objectValue?["meta"]?.objectValue?["version"]?.stringValue
-            return (response.status, id, operation.result(status: response.status, location: location, version: version))
+            return (
+                response.status, id, operation.result(status: response.status, location: location, version: version)
+            )
         } catch {
             return (error.status, nil, operation.result(status: error.status, error: error))
         }
@@ -78,7 +83,9 @@ struct BulkRequest {
             throw .invalidSyntax("The bulk request needs an 'Operations' array.")
         }
         guard items.count <= maxOperations else {
-            throw SCIMError(status: 413, detail: "A bulk request may carry at most \(maxOperations) operations, not \(items.count).")
+            throw SCIMError(
+                status: 413, detail: "A bulk request may carry at most \(maxOperations) operations, not \(items.count)."
+            )
         }
         var failOnErrors: Int?
         if let value = object.value(forAttribute: "failOnErrors") {
@@ -159,7 +166,8 @@ extension JSONValue {
         switch self {
         case .string(let text): text.hasPrefix("bulkId:") ? [String(text.dropFirst(7))] : []
         case .array(let items): items.reduce(into: Set<String>()) { $0.formUnion($1.bulkIDReferences()) }
-        case .object(let object): object.members.reduce(into: Set<String>()) { $0.formUnion($1.value.bulkIDReferences()) }
+        case .object(let object):
+            object.members.reduce(into: Set<String>()) { $0.formUnion($1.value.bulkIDReferences()) }
         default: []
         }
     }

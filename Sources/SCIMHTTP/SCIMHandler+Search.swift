@@ -22,7 +22,9 @@ extension SCIMHandler {
         }
     }
 
-    private func searchBoth(_ search: SearchRequest, projection: AttributeProjection, caller: Caller, context: RequestContext)
+    private func searchBoth(
+        _ search: SearchRequest, projection: AttributeProjection, caller: Caller, context: RequestContext
+    )
         throws(SCIMError) -> JSONValue
     {
         let startIndex = max(1, search.startIndex ?? 1)
@@ -55,7 +57,7 @@ extension SCIMHandler {
                 : try service.listGroups(caller, parameters, projection: .all, context: context)
             guard case .integer(let total)? = list.objectValue?["totalResults"] else { return 0 }
             return Int(total)
-        } catch where error.scimType == .invalidFilter {
+        } catch  where error.scimType == .invalidFilter {
             return 0
         }
     }

@@ -24,7 +24,8 @@ extension SCIMHandler {
 
     /// Writes the one `info` line of a request: no header value, query string or body content.
     func logCompletion(
-        _ request: HTTPRequest, response: HTTPResponse, requestID: String, teamID: Int64?, started: ContinuousClock.Instant
+        _ request: HTTPRequest, response: HTTPResponse, requestID: String, teamID: Int64?,
+        started: ContinuousClock.Instant
     ) {
         guard logger.isEnabled(.info) else { return }
         let elapsed = ContinuousClock.now - started

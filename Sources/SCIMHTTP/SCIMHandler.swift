@@ -112,7 +112,8 @@ package final class SCIMHandler: HTTPHandler {
         case (.search(let scope), _):
             return try search(scope, request: request, caller: caller, context: context)
         case (.users, "GET"):
-            return json(200, try service.listUsers(caller, listParameters(target), projection: projection, context: context))
+            return json(
+                200, try service.listUsers(caller, listParameters(target), projection: projection, context: context))
         case (.users, _):
             let user = try service.createUser(caller, body: request.body, context: context)
             return created(user.resource, location: "\(context.baseURL)/Users/\(user.id)", projection)
@@ -126,7 +127,8 @@ package final class SCIMHandler: HTTPHandler {
         case (.user(let id), _):
             return json(200, try service.patchUser(caller, id: id, body: request.body, context: context), projection)
         default:
-            return try dispatchGroups(route, request: request, target: target, caller: caller, projection: projection, context: context)
+            return try dispatchGroups(
+                route, request: request, target: target, caller: caller, projection: projection, context: context)
         }
     }
 
@@ -136,7 +138,8 @@ package final class SCIMHandler: HTTPHandler {
     ) throws(SCIMError) -> HTTPResponse {
         switch (route, request.method) {
         case (.groups, "GET"):
-            return json(200, try service.listGroups(caller, listParameters(target), projection: projection, context: context))
+            return json(
+                200, try service.listGroups(caller, listParameters(target), projection: projection, context: context))
         case (.groups, _):
             let group = try service.createGroup(caller, body: request.body, projection: projection, context: context)
             return created(group.resource, location: "\(context.baseURL)/Groups/\(group.id)", .all)
@@ -144,7 +147,8 @@ package final class SCIMHandler: HTTPHandler {
             return json(200, try service.getGroup(caller, id: id, projection: projection, context: context))
         case (.group(let id), "PUT"):
             return json(
-                200, try service.replaceGroup(caller, id: id, body: request.body, projection: projection, context: context))
+                200,
+                try service.replaceGroup(caller, id: id, body: request.body, projection: projection, context: context))
         case (.group(let id), "DELETE"):
             try service.deleteGroup(caller, id: id, context: context)
             return HTTPResponse(status: 204)

@@ -53,7 +53,8 @@ enum AdminCommands {
         if arguments.wantsHelp { return help(HelpText.keyCreate) }
         let team = try arguments.requirePositionals(1, usage: "scimd key create TEAM --admin EMAIL")[0]
         guard let admin = arguments.value("admin") else {
-            throw Arguments.UsageError(message: "Option --admin is required.\nUsage: scimd key create TEAM --admin EMAIL")
+            throw Arguments.UsageError(
+                message: "Option --admin is required.\nUsage: scimd key create TEAM --admin EMAIL")
         }
         return perform(arguments) { (administration) throws(TeamAdministration.Failure) in
             let key = try administration.createKey(teamName: team, adminEmail: admin)

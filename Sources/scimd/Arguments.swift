@@ -65,7 +65,8 @@ struct Arguments {
     {
         guard let text = value(name, environment: environment) else { return defaultValue }
         guard let number = Int(text), number >= minimum else {
-            throw UsageError(message: "--\(name) (or \(environment)) must be an integer of at least \(minimum), not '\(text)'.")
+            throw UsageError(
+                message: "--\(name) (or \(environment)) must be an integer of at least \(minimum), not '\(text)'.")
         }
         return number
     }

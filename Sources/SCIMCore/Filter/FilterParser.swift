@@ -119,7 +119,8 @@ package struct FilterParser {
         guard (1...2).contains(parts.count), parts.allSatisfy(isAttributeName) else {
             throw failure("invalid attribute path '\(text)'")
         }
-        return AttributePath(schema: schema, name: String(parts[0]), subAttribute: parts.count == 2 ? String(parts[1]) : nil)
+        return AttributePath(
+            schema: schema, name: String(parts[0]), subAttribute: parts.count == 2 ? String(parts[1]) : nil)
     }
 
     private mutating func parseName() throws(SCIMError) -> String {
@@ -219,7 +220,8 @@ package struct FilterParser {
         let hadSpace = index > start
         let word = Array(keyword.utf8)
         let follows = start > 0 ? bytes[start - 1] : 0x20
-        let afterBoundary = follows == 0x20 || follows == 0x09 || follows == UInt8(ascii: "(") || follows == UInt8(ascii: "[")
+        let afterBoundary =
+            follows == 0x20 || follows == 0x09 || follows == UInt8(ascii: "(") || follows == UInt8(ascii: "[")
         guard hadSpace || start == 0 || afterBoundary, index + word.count <= bytes.count,
             zip(bytes[index..<index + word.count], word).allSatisfy({ ($0 | 0x20) == $1 })
         else {
@@ -258,6 +260,7 @@ package func isAttributeName(_ name: Substring) -> Bool {
         return false
     }
     return name.utf8.allSatisfy {
-        (0x30...0x39).contains($0) || (0x41...0x5A).contains($0) || (0x61...0x7A).contains($0) || $0 == 0x5F || $0 == 0x2D
+        (0x30...0x39).contains($0) || (0x41...0x5A).contains($0) || (0x61...0x7A).contains($0) || $0 == 0x5F
+            || $0 == 0x2D
     }
 }

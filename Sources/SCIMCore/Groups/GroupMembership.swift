@@ -39,7 +39,10 @@ struct GroupMembership: PatchCollection {
         }
         // Any other filter is evaluated against every member, which reads the whole group.
         let evaluator = FilterEvaluator(
-            schemas: [Schema(id: "", name: "members", attributes: Schema.group.attribute(named: "members")?.subAttributes ?? [])])
+            schemas: [
+                Schema(
+                    id: "", name: "members", attributes: Schema.group.attribute(named: "members")?.subAttributes ?? [])
+            ])
         var matched: [String] = []
         for member in try transaction.members(groupID: groupID) {
             var object = JSONObject([("value", .string(member.userID))])
@@ -66,7 +69,8 @@ struct GroupMembership: PatchCollection {
                 throw catalogue.invalidMember(id, reason: "only users can be members")
             }
             guard seen.insert(id).inserted else { continue }
-            members.append(GroupMember(userID: id, display: value["display"]?.stringValue, type: value["type"]?.stringValue))
+            members.append(
+                GroupMember(userID: id, display: value["display"]?.stringValue, type: value["type"]?.stringValue))
         }
         let found = try transaction.users(ids: members.map(\.userID).filter(ResourceID.isWellFormed))
         let teamUsers = Set(found.filter { $0.teamID == teamID }.map(\.id))

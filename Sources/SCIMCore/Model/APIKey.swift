@@ -32,7 +32,8 @@ package struct APIKey: Sendable, Equatable {
     package static func parse(_ text: String) -> APIKey? {
         let utf8 = Array(text.utf8)
         let prefixLength = prefix.utf8.count
-        guard utf8.count == prefixLength + 16 + 1 + 64, text.hasPrefix(prefix), utf8[prefixLength + 16] == UInt8(ascii: "_")
+        guard utf8.count == prefixLength + 16 + 1 + 64, text.hasPrefix(prefix),
+            utf8[prefixLength + 16] == UInt8(ascii: "_")
         else { return nil }
         let id = utf8[prefixLength..<prefixLength + 16]
         let secret = utf8[(prefixLength + 17)...]

@@ -53,12 +53,18 @@ extension PatchEngine {
             return copy
         }
         if attribute.multiValued {
-            let items = (container[attribute.name]?.arrayValue ?? []).map { JSONValue.object(update($0.objectValue ?? JSONObject())) }
+            let items = (container[attribute.name]?.arrayValue ?? []).map {
+                JSONValue.object(update($0.objectValue ?? JSONObject()))
+            }
             container.set(attribute.name, .array(items))
             return
         }
         let updated = update(container[attribute.name]?.objectValue ?? JSONObject())
-        if updated.members.isEmpty { container.remove(attribute.name) } else { container.set(attribute.name, .object(updated)) }
+        if updated.members.isEmpty {
+            container.remove(attribute.name)
+        } else {
+            container.set(attribute.name, .object(updated))
+        }
     }
 
     /// Removes the values a `remove` lists in its `value` (Entra ID and JumpCloud remove members so),
@@ -70,7 +76,11 @@ extension PatchEngine {
         let remaining = (container[attribute.name]?.arrayValue ?? []).filter { item in
             !keys.contains(item.objectValue?["value"] ?? item)
         }
-        if remaining.isEmpty { container.remove(attribute.name) } else { container.set(attribute.name, .array(remaining)) }
+        if remaining.isEmpty {
+            container.remove(attribute.name)
+        } else {
+            container.set(attribute.name, .array(remaining))
+        }
     }
 
     /// Keeps at most one value with `primary: true` (RFC 7643 §2.4): a newly sent primary wins over
@@ -104,7 +114,9 @@ extension PatchEngine {
     ) throws(SCIMError) {
         guard let filter = target.filter else { return }
         let attribute = target.attribute
-        let evaluator = FilterEvaluator(schemas: [Schema(id: "", name: attribute.name, attributes: attribute.subAttributes)])
+        let evaluator = FilterEvaluator(schemas: [
+            Schema(id: "", name: attribute.name, attributes: attribute.subAttributes)
+        ])
         var items = container[attribute.name]?.arrayValue ?? []
         var matched: [Int] = []
         for (index, item) in items.enumerated() {
@@ -143,7 +155,8 @@ extension PatchEngine {
         }
         if kind == .remove { return .null }
         let single = SchemaAttribute(target.attribute.name, .complex, subAttributes: target.attribute.subAttributes)
-        guard let replacement = try AttributeValidator.validate(value ?? .null, as: single, path: target.text).objectValue
+        guard
+            let replacement = try AttributeValidator.validate(value ?? .null, as: single, path: target.text).objectValue
         else { throw .invalidValue("The value for '\(target.text)' must be an object.") }
         if kind == .replace { object = JSONObject() }
         for member in replacement.members { object.set(member.key, member.value) }
@@ -157,7 +170,8 @@ extension PatchEngine {
         guard target.subAttribute == nil, target.filterSubAttribute == nil else {
             // NOTE: a path into one member's sub-attribute (members[value eq "x"].display) is not
             // supported; the client gets invalidPath and can remove and add the member instead.
-            throw .invalidPath("'\(target.text)' changes part of a value of '\(target.attribute.name)', which is not supported.")
+            throw .invalidPath(
+                "'\(target.text)' changes part of a value of '\(target.attribute.name)', which is not supported.")
         }
         switch (kind, target.filter) {
         case (.remove, let filter?):
@@ -167,7 +181,9 @@ extension PatchEngine {
             }
         case (.remove, nil):
             if let value, value != .null {
-                let keys = (value.arrayValue ?? [value]).compactMap { $0.objectValue?["value"]?.stringValue ?? $0.stringValue }
+                let keys = (value.arrayValue ?? [value]).compactMap {
+                    $0.objectValue?["value"]?.stringValue ?? $0.stringValue
+                }
                 _ = try rows.remove(values: keys)
             } else {
                 _ = try rows.remove(matching: nil)

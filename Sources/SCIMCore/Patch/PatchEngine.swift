@@ -116,7 +116,9 @@ package struct PatchEngine {
         switch attribute.mutability {
         case .readOnly:
             let current: JSONValue? = attribute.name == "id" ? .string(resourceID) : document[attribute.name]
-            guard value == nil || value == current || (attribute.name != "id" && target.subAttribute == nil && value == .array([]))
+            guard
+                value == nil || value == current
+                    || (attribute.name != "id" && target.subAttribute == nil && value == .array([]))
             else { throw .mutability("'\(attribute.name)' is read-only.") }
         case .immutable:
             if document[attribute.name] != nil, value != document[attribute.name] {

@@ -59,7 +59,8 @@ package enum AttributeValidator {
 
     private static func mismatch(_ path: String, _ attribute: SchemaAttribute, _ value: JSONValue) -> SCIMError {
         let expected = attribute.type == .complex ? "object" : attribute.type.rawValue
-        return .invalidValue("'\(path)' must be \(article(expected)) \(expected), not \(article(value.typeName)) \(value.typeName).")
+        return .invalidValue(
+            "'\(path)' must be \(article(expected)) \(expected), not \(article(value.typeName)) \(value.typeName).")
     }
 
     private static func article(_ word: String) -> String {

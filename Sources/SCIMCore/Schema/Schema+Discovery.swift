@@ -7,7 +7,10 @@ extension Schema {
                 ("id", .string(id)),
                 ("name", .string(name)),
                 ("description", .string(description)),
-                ("attributes", .array(attributes.filter { !Self.commonNames.contains($0.name) }.map { $0.definition() })),
+                (
+                    "attributes",
+                    .array(attributes.filter { !Self.commonNames.contains($0.name) }.map { $0.definition() })
+                ),
                 (
                     "meta",
                     .object(
@@ -46,7 +49,8 @@ extension SchemaAttribute {
             object.set("caseExact", .bool(caseExact))
         }
         if type == .reference {
-            object.set("referenceTypes", .array((referenceTypes.isEmpty ? ["external"] : referenceTypes).map { .string($0) }))
+            object.set(
+                "referenceTypes", .array((referenceTypes.isEmpty ? ["external"] : referenceTypes).map { .string($0) }))
         }
         if !canonicalValues.isEmpty {
             object.set("canonicalValues", .array(canonicalValues.map { .string($0) }))

@@ -13,7 +13,8 @@ extension Schema {
                 subAttributes: [
                     SchemaAttribute("value", .string, caseExact: true, mutability: .immutable),
                     // Members are users only: RFC 7643 §4.2 leaves nested groups to the service provider.
-                    SchemaAttribute("$ref", .reference, caseExact: true, mutability: .immutable, referenceTypes: ["User"]),
+                    SchemaAttribute(
+                        "$ref", .reference, caseExact: true, mutability: .immutable, referenceTypes: ["User"]),
                     SchemaAttribute("display", .string, mutability: .readOnly),
                     SchemaAttribute("type", .string, mutability: .immutable, canonicalValues: ["User"]),
                 ]),

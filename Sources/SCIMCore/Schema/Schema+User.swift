@@ -13,7 +13,8 @@ extension Schema {
                 SchemaAttribute("resourceType", .string, caseExact: true, mutability: .readOnly),
                 SchemaAttribute("created", .dateTime, mutability: .readOnly),
                 SchemaAttribute("lastModified", .dateTime, mutability: .readOnly),
-                SchemaAttribute("location", .reference, caseExact: true, mutability: .readOnly, referenceTypes: ["uri"]),
+                SchemaAttribute(
+                    "location", .reference, caseExact: true, mutability: .readOnly, referenceTypes: ["uri"]),
                 SchemaAttribute("version", .string, caseExact: true, mutability: .readOnly),
             ]),
     ]
@@ -25,8 +26,10 @@ extension Schema {
             SchemaAttribute("userName", .string, required: true),
             SchemaAttribute(
                 "name", .complex,
-                subAttributes: ["formatted", "familyName", "givenName", "middleName", "honorificPrefix", "honorificSuffix"]
-                    .map { SchemaAttribute($0, .string) }),
+                subAttributes: [
+                    "formatted", "familyName", "givenName", "middleName", "honorificPrefix", "honorificSuffix",
+                ]
+                .map { SchemaAttribute($0, .string) }),
             SchemaAttribute("displayName", .string),
             SchemaAttribute("nickName", .string),
             SchemaAttribute("profileUrl", .reference, referenceTypes: ["external"]),
@@ -38,8 +41,10 @@ extension Schema {
             SchemaAttribute("active", .boolean),
             SchemaAttribute("password", .string, mutability: .writeOnly, returned: .never),
             multiValued("emails", valueType: .string, types: ["work", "home", "other"]),
-            multiValued("phoneNumbers", valueType: .string, types: ["work", "home", "mobile", "fax", "pager", "other"]),
-            multiValued("ims", valueType: .string, types: ["aim", "gtalk", "icq", "xmpp", "msn", "skype", "qq", "yahoo"]),
+            multiValued(
+                "phoneNumbers", valueType: .string, types: ["work", "home", "mobile", "fax", "pager", "other"]),
+            multiValued(
+                "ims", valueType: .string, types: ["aim", "gtalk", "icq", "xmpp", "msn", "skype", "qq", "yahoo"]),
             multiValued("photos", valueType: .reference, types: ["photo", "thumbnail"], referenceTypes: ["external"]),
             SchemaAttribute(
                 "addresses", .complex, multiValued: true,

@@ -35,7 +35,8 @@ package struct RequestContext: Sendable {
         let current = EntityTag.weak(version: version)
         guard ifMatch.contains("*") || ifMatch.contains(where: { EntityTag.matchesWeakly($0, current) }) else {
             throw SCIMError(
-                status: 412, detail: "The resource changed: its version is \(current), not \(ifMatch.joined(separator: ", ")).")
+                status: 412,
+                detail: "The resource changed: its version is \(current), not \(ifMatch.joined(separator: ", ")).")
         }
     }
 }

@@ -10,7 +10,8 @@ extension SCIMService {
                 ("bulk", bulkSupport),
                 (
                     "filter",
-                    .object(JSONObject([("supported", .bool(true)), ("maxResults", .integer(Int64(Self.maxPageSize)))]))
+                    .object(
+                        JSONObject([("supported", .bool(true)), ("maxResults", .integer(Int64(Self.maxPageSize)))]))
                 ),
                 ("changePassword", unsupported),
                 ("sort", unsupported),
@@ -121,7 +122,8 @@ extension SCIMService {
             let required = profile == .postman
             object.set(
                 "schemaExtensions",
-                .array(extensions.map { .object(JSONObject([("schema", .string($0)), ("required", .bool(required))])) }))
+                .array(
+                    extensions.map { .object(JSONObject([("schema", .string($0)), ("required", .bool(required))])) }))
         }
         object.set(
             "meta",

@@ -9,11 +9,13 @@ extension SCIMService {
         let count = min(Self.maxPageSize, max(0, try integerParameter("count", parameters.count) ?? Self.maxPageSize))
         let loadsMembers = projection.includes("members")
         let resources = try run(.listGroups, context) { transaction throws(SCIMError) in
-            let page = try transaction.groups(teamID: caller.team.id, matching: query, startIndex: startIndex, count: count)
+            let page = try transaction.groups(
+                teamID: caller.team.id, matching: query, startIndex: startIndex, count: count)
             var rendered: [JSONValue] = []
             for group in page.groups {
                 let members = loadsMembers ? try transaction.members(groupID: group.id) : nil
-                rendered.append(projection.apply(to: groupRepresentation.render(group, members: members, baseURL: context.baseURL)))
+                rendered.append(
+                    projection.apply(to: groupRepresentation.render(group, members: members, baseURL: context.baseURL)))
             }
             return (page.totalResults, rendered)
         }
@@ -43,7 +45,8 @@ extension SCIMService {
             externalID: document.externalID, created: now, lastModified: now)
         let resource = try run(.createGroup, context, write: true) { transaction throws(SCIMError) in
             try insert(group, in: transaction)
-            var membership = GroupMembership(groupID: group.id, teamID: caller.team.id, transaction: transaction, catalogue: catalogue)
+            var membership = GroupMembership(
+                groupID: group.id, teamID: caller.team.id, transaction: transaction, catalogue: catalogue)
             try membership.add(document.members)
             return try render(group, projection: projection, in: transaction, context: context)
         }
@@ -60,7 +63,8 @@ extension SCIMService {
             try context.checkPrecondition(version: group.version)
             group.displayName = document.displayName
             group.externalID = document.externalID
-            var membership = GroupMembership(groupID: group.id, teamID: caller.team.id, transaction: transaction, catalogue: catalogue)
+            var membership = GroupMembership(
+                groupID: group.id, teamID: caller.team.id, transaction: transaction, catalogue: catalogue)
             try membership.replaceAll(document.members)
             try save(&group, in: transaction)
             return try render(group, projection: projection, in: transaction, context: context)
@@ -120,14 +124,18 @@ extension SCIMService {
 
 extension SCIMService {
     func teamGroup(id: String, caller: Caller, in transaction: any StoreTransaction) throws(SCIMError) -> GroupRecord {
-        guard ResourceID.isWellFormed(id), let group = try transaction.group(id: id), group.teamID == caller.team.id else {
+        guard ResourceID.isWellFormed(id), let group = try transaction.group(id: id), group.teamID == caller.team.id
+        else {
             throw catalogue.groupNotFound(id: id)
         }
         return group
     }
 
     /// Renders a group, reading its members only when the projection keeps them.
-    func render(_ group: GroupRecord, projection: AttributeProjection, in transaction: any StoreTransaction, context: RequestContext)
+    func render(
+        _ group: GroupRecord, projection: AttributeProjection, in transaction: any StoreTransaction,
+        context: RequestContext
+    )
         throws(SCIMError) -> JSONValue
     {
         let members = projection.includes("members") ? try transaction.members(groupID: group.id) : nil
@@ -140,21 +148,23 @@ extension SCIMService {
         }
         do throws(SCIMError) {
             try transaction.insertGroup(group)
-        } catch where error.scimType == .uniqueness {
+        } catch  where error.scimType == .uniqueness {
             throw catalogue.groupNameTaken(group.displayName)
         }
     }
 
     /// Stores a changed group with a new version and lastModified.
     private func save(_ group: inout GroupRecord, in transaction: any StoreTransaction) throws(SCIMError) {
-        if let holder = try transaction.group(teamID: group.teamID, displayName: group.displayName), holder.id != group.id {
+        if let holder = try transaction.group(teamID: group.teamID, displayName: group.displayName),
+            holder.id != group.id
+        {
             throw catalogue.groupNameTaken(group.displayName)
         }
         group.lastModified = max(Timestamp.nowMilliseconds(), group.lastModified)
         group.version += 1
         do throws(SCIMError) {
             try transaction.updateGroup(group)
-        } catch where error.scimType == .uniqueness {
+        } catch  where error.scimType == .uniqueness {
             throw catalogue.groupNameTaken(group.displayName)
         }
     }

@@ -29,7 +29,9 @@ extension SCIMService {
     }
 
     /// Checks the team's rules on a changed user and stores it; an unchanged user is returned as it was.
-    func store(_ updated: UserRecord, replacing current: UserRecord, caller: Caller, in transaction: any StoreTransaction)
+    func store(
+        _ updated: UserRecord, replacing current: UserRecord, caller: Caller, in transaction: any StoreTransaction
+    )
         throws(SCIMError) -> UserRecord
     {
         guard updated != current else { return current }
@@ -43,7 +45,7 @@ extension SCIMService {
         stored.version = current.version + 1
         do {
             try transaction.updateUser(stored)
-        } catch where error.scimType == .uniqueness {
+        } catch  where error.scimType == .uniqueness {
             throw profile == .postman ? catalogue.userNameNotUpdated("taken") : catalogue.userNameTaken(stored.userName)
         }
         return stored
@@ -51,7 +53,9 @@ extension SCIMService {
 
     /// Allows a new userName only when it is an e-mail address in one of the team's verified domains
     /// (`postman` profile) and no other member has it.
-    private func checkUserNameChange(to userName: String, of user: UserRecord, caller: Caller, in transaction: any StoreTransaction)
+    private func checkUserNameChange(
+        to userName: String, of user: UserRecord, caller: Caller, in transaction: any StoreTransaction
+    )
         throws(SCIMError)
     {
         if profile == .postman {
@@ -80,7 +84,7 @@ extension SCIMService {
     func payload<T>(_ body: () throws(SCIMError) -> T) throws(SCIMError) -> T {
         do {
             return try body()
-        } catch where error.status == 400 && error.scimType != nil {
+        } catch  where error.status == 400 && error.scimType != nil {
             throw catalogue.invalidPayload(error)
         }
     }

@@ -42,7 +42,7 @@ extension SCIMService {
             guard try transaction.user(userName: userName) == nil else { throw catalogue.userNameTaken(userName) }
             do throws(SCIMError) {
                 try transaction.insertUser(user)
-            } catch where error.scimType == .uniqueness {
+            } catch  where error.scimType == .uniqueness {
                 throw catalogue.userNameTaken(userName)
             }
         }

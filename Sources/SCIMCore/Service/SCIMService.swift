@@ -59,7 +59,9 @@ package final class SCIMService: Sendable {
     /// that header is absent, in `X-API-Key`.
     /// - Throws: 401 for a missing, unknown or revoked key; 400 for a deleted team; 403 when the key's
     ///   admin is no longer an active admin of the team.
-    package func authenticate(authorization: String?, apiKeyHeader: String?, operation: Operation, context: RequestContext)
+    package func authenticate(
+        authorization: String?, apiKeyHeader: String?, operation: Operation, context: RequestContext
+    )
         throws(SCIMError) -> Caller
     {
         guard let text = Self.credentialText(authorization: authorization, apiKeyHeader: apiKeyHeader),
@@ -104,7 +106,7 @@ package final class SCIMService: Sendable {
     ) throws(SCIMError) -> T {
         do {
             return write ? try store.write(body) : try store.read(body)
-        } catch where error.status == 500 {
+        } catch  where error.status == 500 {
             throw catalogue.internalFailure(operation, requestID: context.requestID, underlying: error.underlying)
         }
     }

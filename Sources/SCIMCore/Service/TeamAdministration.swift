@@ -39,7 +39,8 @@ package struct TeamAdministration: Sendable {
             let now = Timestamp.nowMilliseconds()
             let team = try transaction.insertTeam(name: name, domains: domains, now: now)
             let admin = UserRecord(
-                id: ResourceID.generate(), teamID: team.id, userName: email, role: .admin, created: now, lastModified: now)
+                id: ResourceID.generate(), teamID: team.id, userName: email, role: .admin, created: now,
+                lastModified: now)
             try transaction.insertUser(admin)
             return try issueKey(teamID: team.id, adminID: admin.id, now: now, in: transaction)
         }
@@ -94,7 +95,8 @@ package struct TeamAdministration: Sendable {
     package func createKey(teamName: String, adminEmail: String) throws(Failure) -> String {
         try perform { transaction throws(SCIMError) in
             let admin = try Self.teamAdmin(teamName, adminEmail, in: transaction)
-            return try issueKey(teamID: admin.teamID, adminID: admin.id, now: Timestamp.nowMilliseconds(), in: transaction)
+            return try issueKey(
+                teamID: admin.teamID, adminID: admin.id, now: Timestamp.nowMilliseconds(), in: transaction)
         }
     }
 
@@ -106,7 +108,8 @@ package struct TeamAdministration: Sendable {
             for key in try transaction.keys(teamID: team.id) {
                 let admin = try transaction.user(id: key.adminUserID)
                 summaries.append(
-                    KeySummary(id: key.id, adminUserName: admin?.userName ?? "?", created: key.created, revoked: key.revoked))
+                    KeySummary(
+                        id: key.id, adminUserName: admin?.userName ?? "?", created: key.created, revoked: key.revoked))
             }
             return summaries
         }
@@ -165,7 +168,8 @@ extension TeamAdministration {
     {
         let team = try liveTeam(teamName, in: transaction)
         guard let user = try transaction.user(userName: email), user.teamID == team.id, user.role == .admin else {
-            throw failure("\(email) is not an admin of '\(teamName)'. Add one with 'scimd admin add \(teamName) EMAIL'.")
+            throw failure(
+                "\(email) is not an admin of '\(teamName)'. Add one with 'scimd admin add \(teamName) EMAIL'.")
         }
         return user
     }
