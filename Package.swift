@@ -34,6 +34,11 @@ let package = Package(
             pkgConfig: "libcrypto",
             providers: [.apt(["libssl-dev"])]
         ),
+        .systemLibrary(
+            name: "CLibPQ",
+            pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"])]
+        ),
 
         // MARK: - Libraries
 
@@ -41,12 +46,13 @@ let package = Package(
         .target(name: "SCIMCrypto", dependencies: ["SCIMCore", "CCrypto"], swiftSettings: swiftSettings),
         .target(name: "SCIMSQLite", dependencies: ["SCIMCore", "CSQLite"], swiftSettings: swiftSettings),
         .target(name: "SCIMHTTP", dependencies: ["SCIMCore", "CMicroHTTPD"], swiftSettings: swiftSettings),
+        .target(name: "SCIMPostgres", dependencies: ["SCIMCore", "CLibPQ"], swiftSettings: swiftSettings),
 
         // MARK: - Executable
 
         .executableTarget(
             name: "scimd",
-            dependencies: ["SCIMCore", "SCIMCrypto", "SCIMSQLite", "SCIMHTTP"],
+            dependencies: ["SCIMCore", "SCIMCrypto", "SCIMSQLite", "SCIMPostgres", "SCIMHTTP"],
             swiftSettings: swiftSettings
         ),
 
@@ -72,6 +78,11 @@ let package = Package(
         .testTarget(
             name: "SCIMHTTPTests",
             dependencies: ["SCIMHTTP", "SCIMCore", "SCIMTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "StoreContractTests",
+            dependencies: ["SCIMCore", "SCIMSQLite", "SCIMPostgres", "SCIMTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

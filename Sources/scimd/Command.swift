@@ -1,6 +1,7 @@
 import Foundation
 import SCIMCore
 import SCIMCrypto
+import SCIMPostgres
 import SCIMSQLite
 
 /// Dispatches the subcommands.
@@ -21,6 +22,7 @@ enum Command {
             case ("key", "create"?): return try AdminCommands.createKey(Array(arguments.dropFirst(2)))
             case ("key", "list"?): return try AdminCommands.listKeys(Array(arguments.dropFirst(2)))
             case ("key", "revoke"?): return try AdminCommands.revokeKey(Array(arguments.dropFirst(2)))
+            case ("migrate-store", _): return try MigrateStoreCommand.run(Array(arguments.dropFirst()))
             case ("--help"?, _), ("-h"?, _), ("help"?, _), (nil, _):
                 print(HelpText.overview)
                 return arguments.isEmpty ? 2 : 0
@@ -35,16 +37,28 @@ enum Command {
     }
 
     /// Opens the store named by `--database` or `SCIMD_DATABASE`.
-    static func openStore(_ arguments: Arguments, logger: Logger) throws(TeamAdministration.Failure) -> any ResourceStore {
+    ///
+    /// - Parameter poolSize: the PostgreSQL connections to keep at most; a SQLite file ignores it.
+    static func openStore(
+        _ arguments: Arguments, poolSize: Int = 2, logger: Logger
+    ) throws(TeamAdministration.Failure) -> any StoreExport {
         let location = arguments.value(databaseOption, environment: databaseEnvironment) ?? defaultDatabase
-        if location.hasPrefix("postgres://") || location.hasPrefix("postgresql://") {
-            throw TeamAdministration.Failure(message: "PostgreSQL databases are not supported yet; use a SQLite file path.")
-        }
+        return try openStore(at: location, poolSize: poolSize, logger: logger)
+    }
+
+    /// Opens a PostgreSQL store for a `postgres://` or `postgresql://` URL, else the SQLite file at `location`.
+    static func openStore(
+        at location: String, poolSize: Int = 2, logger: Logger
+    ) throws(TeamAdministration.Failure) -> any StoreExport {
         do {
+            if PostgresLocation.isPostgresURL(location) {
+                return try PostgresStore(url: location, poolSize: poolSize, logger: logger)
+            }
             return try SQLiteStore(path: location, logger: logger)
         } catch {
             throw TeamAdministration.Failure(
-                message: "Cannot open the database '\(location)': \(error.underlying ?? error.detail)")
+                message: "Cannot open the database '\(PostgresLocation.redacted(location))': "
+                    + "\(error.underlying ?? error.detail)")
         }
     }
 

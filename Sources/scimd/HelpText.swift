@@ -12,8 +12,10 @@ enum HelpText {
           scimd key create TEAM --admin EMAIL
           scimd key list TEAM
           scimd key revoke KEY_ID
+          scimd migrate-store --from DATABASE --to DATABASE
 
-        Every command takes --database PATH (env SCIMD_DATABASE, default ./scimd.sqlite).
+        Every command takes --database DATABASE (env SCIMD_DATABASE, default ./scimd.sqlite): a SQLite
+        file path, or a postgres:// or postgresql:// URL that several servers can share.
         Commands that create a key print it as their last line of stdout; it is shown only once.
         Exit status: 0 success, 1 failure, 2 usage error.
         """
@@ -29,8 +31,12 @@ enum HelpText {
         Options (each also read from the environment variable shown):
           --listen HOST:PORT        address to listen on; port 0 picks a free one
                                     (SCIMD_LISTEN, default 127.0.0.1:8080)
-          --database PATH           SQLite database file, created if missing
+          --database DATABASE       SQLite database file, created if missing, or a postgres:// or
+                                    postgresql:// URL, such as
+                                    postgresql://scimd:PASSWORD@127.0.0.1:5432/scimd
                                     (SCIMD_DATABASE, default ./scimd.sqlite)
+          --database-pool-size N    PostgreSQL only: the most connections this server opens
+                                    (SCIMD_DATABASE_POOL_SIZE, default twice the number of cores)
           --profile NAME            postman: answer like Postman's SCIM API; rfc: RFC 7643/7644 texts
                                     and rules (SCIMD_PROFILE, default postman)
           --rate-limit-writes N     POST, PUT, PATCH and DELETE requests per team in any 60 seconds;
@@ -99,5 +105,17 @@ enum HelpText {
 
         Revokes the key with this id (the first word of a 'key list' line). Requests with it get 401 at
         once.
+        """
+
+    static let migrateStoreUsage = "scimd migrate-store --from DATABASE --to DATABASE"
+
+    static let migrateStore = """
+        Usage: \(migrateStoreUsage)
+
+        Copies every team, domain, user, API key, group and membership from one database to another in
+        one transaction: ids, creation order, timestamps, versions, roles and key digests stay as they
+        are. Each DATABASE is a SQLite file path or a postgres:// or postgresql:// URL. The target must
+        hold no team yet; nothing is written when the copy fails. Stop the servers that use the source
+        first, so that no write happens during the copy.
         """
 }

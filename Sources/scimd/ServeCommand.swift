@@ -3,13 +3,14 @@ import Foundation
 import SCIMCore
 import SCIMCrypto
 import SCIMHTTP
+import SCIMPostgres
 
 /// `scimd serve`: reads the configuration, opens the store, serves until SIGTERM or SIGINT, then
 /// stops accepting, lets requests in flight finish, closes the store and exits 0.
 enum ServeCommand {
     static let options: Set<String> = [
         "listen", Command.databaseOption, "profile", "rate-limit-writes", "rate-limit-reads", "max-body-bytes",
-        "base-url", "log-level", "threads", "group-patch-response",
+        "base-url", "log-level", "threads", "group-patch-response", "database-pool-size",
     ]
 
     static func run(_ words: [String]) throws(Arguments.UsageError) -> Int32 {
@@ -25,7 +26,8 @@ enum ServeCommand {
         let logger = Logger(label: "scimd", minimumLevel: settings.logLevel)
         let store: any ResourceStore
         do {
-            store = try Command.openStore(arguments, logger: logger.labelled("scim.store"))
+            store = try Command.openStore(
+                arguments, poolSize: settings.databasePoolSize, logger: logger.labelled("scim.store"))
         } catch {
             logger.error("failed to open the database", ["scimd.error": error.message])
             return 1
@@ -34,11 +36,18 @@ enum ServeCommand {
     }
 
     private static func serve(_ settings: ServeSettings, store: any ResourceStore, logger: Logger) -> Int32 {
+        // Nodes that share a PostgreSQL database count each team's requests together in it; a SQLite
+        // file serves one node, which counts in memory.
+        let limiter = (store as? PostgresStore).map { store in
+            PostgresRateLimiter(
+                store: store, readsPerMinute: settings.readsPerMinute, writesPerMinute: settings.writesPerMinute)
+        }
         let service = SCIMService(
             store: store, hasher: OpenSSLCredentialHasher(),
             configuration: .init(
                 profile: settings.profile, readsPerMinute: settings.readsPerMinute,
-                writesPerMinute: settings.writesPerMinute))
+                writesPerMinute: settings.writesPerMinute, maxPayloadBytes: settings.maxBodyBytes),
+            limiter: limiter)
         let handler = SCIMHandler(
             service: service, logger: logger.labelled("scim.http"), baseURL: settings.baseURL,
             listenAddress: settings.listenAddress, groupPatchReturnsResource: settings.groupPatchReturnsResource)
@@ -46,6 +55,12 @@ enum ServeCommand {
             host: settings.host, port: settings.port, maxBodyBytes: settings.maxBodyBytes)
         if let threads = settings.threads { configuration.threadCount = threads }
         let server = HTTPServer(configuration: configuration, handler: handler, logger: logger.labelled("scim.http"))
+        // The handlers exist before the listen line is logged, so a signal sent as soon as a supervisor
+        // reads that line is never lost, even when the parent process ignores SIGINT.
+        let signalSources = installSignalHandlers(logger: logger) {
+            server.shutdown(gracePeriodSeconds: 10)
+            store.close()
+        }
         let bound: (host: String, port: Int)
         do {
             bound = try server.start()
@@ -59,17 +74,18 @@ enum ServeCommand {
             [
                 "scimd.listen": "\(bound.host):\(bound.port)", "scimd.profile": settings.profile.rawValue,
                 "scimd.database": settings.databaseDescription,
+                "scimd.database.pool_size": String(settings.databasePoolSize),
                 "scimd.rate_limit.writes": String(settings.writesPerMinute),
                 "scimd.rate_limit.reads": String(settings.readsPerMinute),
             ])
-        waitForSignal(logger: logger) {
-            server.shutdown(gracePeriodSeconds: 10)
-            store.close()
-        }
+        withExtendedLifetime(signalSources) { dispatchMain() }
     }
 
-    /// Runs `stop` on SIGTERM or SIGINT, logs the stop and exits 0; never returns.
-    private static func waitForSignal(logger: Logger, stop: @escaping @Sendable () -> Void) -> Never {
+    /// Arranges for SIGTERM and SIGINT to run `stop`, log the stop and exit 0, and returns the sources,
+    /// which must stay alive.
+    private static func installSignalHandlers(logger: Logger, stop: @escaping @Sendable () -> Void)
+        -> [any DispatchSourceSignal]
+    {
         let queue = DispatchQueue(label: "scimd.signals")
         var sources: [any DispatchSourceSignal] = []
         for signalNumber in [SIGTERM, SIGINT] {
@@ -84,7 +100,7 @@ enum ServeCommand {
             source.resume()
             sources.append(source)
         }
-        withExtendedLifetime(sources) { dispatchMain() }
+        return sources
     }
 }
 
@@ -101,6 +117,8 @@ struct ServeSettings {
     var threads: Int?
     var groupPatchReturnsResource: Bool
     var databaseDescription: String
+    /// The most PostgreSQL connections the server opens; unused with a SQLite file.
+    var databasePoolSize: Int
 
     var listenAddress: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
 
@@ -132,8 +150,11 @@ struct ServeSettings {
         case let other:
             throw Arguments.UsageError(message: "--group-patch-response must be no-content or resource, not '\(other)'.")
         }
-        databaseDescription = arguments.value(Command.databaseOption, environment: Command.databaseEnvironment)
-            ?? Command.defaultDatabase
+        let database = arguments.value(Command.databaseOption, environment: Command.databaseEnvironment)
+        databaseDescription = PostgresLocation.redacted(database ?? Command.defaultDatabase)
+        databasePoolSize = try arguments.integer(
+            "database-pool-size", environment: "SCIMD_DATABASE_POOL_SIZE",
+            default: 2 * ProcessInfo.processInfo.activeProcessorCount, minimum: 1)
     }
 
     /// Splits `HOST:PORT` or `[IPV6]:PORT`.
