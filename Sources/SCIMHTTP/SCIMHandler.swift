@@ -13,7 +13,7 @@ package final class SCIMHandler: HTTPHandler {
     /// The listen address, for the base URL of a request without a `Host` header.
     let listenHost: String
 
-    /// Whether a group PATCH in the rfc profile always answers 200 with the group, not 204.
+    /// Whether a group PATCH in the rfc profile always returns 200 with the group, not 204.
     let groupPatchReturnsResource: Bool
 
     package init(

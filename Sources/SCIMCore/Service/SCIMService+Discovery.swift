@@ -40,8 +40,8 @@ extension SCIMService {
     }
 
     /// Returns `/ResourceTypes` (RFC 7643 §6): a bare array of User and Group in the `postman` profile,
-    /// the shape Postman serves, and a ListResponse in the `rfc` profile, as RFC 7644 §4 asks for a query
-    /// that returns several resources.
+    /// the shape Postman serves, and a ListResponse in the `rfc` profile, like every other query that
+    /// returns several resources (the form scim2-tester reads).
     package func resourceTypesListing(context: RequestContext) -> JSONValue {
         let types = resourceTypes(context: context)
         guard profile == .rfc, case .array(let items) = types else { return types }

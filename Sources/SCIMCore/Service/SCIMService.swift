@@ -24,7 +24,7 @@ package final class SCIMService: Sendable {
 
     /// Postman's `filter.maxResults`: the largest page returned.
     package static let maxPageSize = 100
-    /// The most operations one bulk request may carry (`rfc` profile).
+    /// The maximum number of operations in one bulk request (`rfc` profile).
     package static let maxBulkOperations = 1000
 
     package let profile: Profile

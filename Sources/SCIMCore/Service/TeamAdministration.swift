@@ -1,6 +1,6 @@
 /// The command-line operations on teams, admins and API keys. SCIM never reaches these.
 package struct TeamAdministration: Sendable {
-    /// A failure to report to the operator, with a message that says what to do.
+    /// A failure to report to the operator, with a message that tells what to do next.
     package struct Failure: Error, Sendable, CustomStringConvertible {
         package let message: String
         package var description: String { message }
@@ -146,7 +146,7 @@ package struct TeamAdministration: Sendable {
 }
 
 extension TeamAdministration {
-    /// An operator error carried through a store transaction; status 422 marks it as one.
+    /// Builds an operator error to carry through a store transaction. Status 422 marks it as one.
     fileprivate static func failure(_ message: String) -> SCIMError {
         SCIMError(status: 422, detail: message)
     }
