@@ -155,6 +155,18 @@ extension SQLiteConnection {
         return result
     }
 
+    /// Whether a transaction is open, which is false after SQLite rolled one back by itself.
+    var isInTransaction: Bool {
+        guard let database else { return false }
+        return sqlite3_get_autocommit(database) == 0
+    }
+
+    /// Rolls back the open transaction, if any, ignoring failures: the caller already has an error.
+    func abandonTransaction() {
+        guard let database, sqlite3_get_autocommit(database) == 0 else { return }
+        _ = sqlite3_exec(database, "ROLLBACK", nil, nil, nil)
+    }
+
     /// Rolls back the open transaction and returns the error to throw.
     private func rollBack(after error: SCIMError) -> SCIMError {
         // Some errors (IOERR, FULL, NOMEM) make SQLite roll back by itself and leave autocommit on.

@@ -10,6 +10,7 @@ package final class SQLiteStore: ResourceStore {
     private let path: String
     private let logger: Logger
     private let writer: Mutex<SQLiteConnection?>
+    private let pendingWrites = Mutex<[PendingWrite]>([])
     private let readers: [ReaderSlot]
     private let nextReader = Atomic<Int>(0)
 
@@ -71,18 +72,98 @@ package final class SQLiteStore: ResourceStore {
         return try Self.unwrap(outcome)
     }
 
-    /// Runs `body` in a BEGIN IMMEDIATE transaction on the write connection and commits when it returns.
+    /// Runs `body` in a write transaction and returns once the transaction is committed durably.
     ///
-    /// Writes from this process queue on a `Mutex`; a lock held by another process is waited for up to
-    /// the busy timeout.
+    /// Writes that arrive while another is running wait in a queue, and the next thread to take the
+    /// write connection runs every queued write in one transaction, each inside its own savepoint, and
+    /// commits once (group commit). A write that throws rolls back to its savepoint only, so the others
+    /// still commit; every caller returns after the shared COMMIT, so a returned write is on disk.
     /// - Throws: `uniqueness` for a duplicate userName, team name or key id; `unavailable` after
     ///   ``close()`` or when the lock stays taken; whatever `body` throws.
     package func write<T>(_ body: (any StoreTransaction) throws(SCIMError) -> T) throws(SCIMError) -> T {
-        var outcome: Result<T, SCIMError>?
-        writer.withLock { connection in
-            outcome = Self.run(on: connection, writable: true, path: path, body)
+        let result = WriteResult<T>()
+        return try withoutActuallyEscaping(body) { (escapable) throws(SCIMError) -> T in
+            let job = PendingWrite(
+                body: { transaction in
+                    let outcome = Result { () throws(SCIMError) -> T in try escapable(transaction) }
+                    result.outcome = outcome
+                    if case .failure(let error) = outcome { return error }
+                    return nil
+                },
+                fail: { error in result.outcome = .failure(error) })
+            pendingWrites.withLock { $0.append(job) }
+            writer.withLock { connection in
+                // A previous holder of the lock may have run this write already, in its batch.
+                while !job.isFinished {
+                    let batch = pendingWrites.withLock { queue in
+                        let taken = Array(queue.prefix(Self.maxBatchSize))
+                        queue.removeFirst(taken.count)
+                        return taken
+                    }
+                    Self.runBatch(batch, on: connection, path: path)
+                }
+            }
+            return try Self.unwrap(result.outcome)
         }
-        return try Self.unwrap(outcome)
+    }
+
+    /// The most writes committed together.
+    private static let maxBatchSize = 64
+
+    /// Runs queued writes in one transaction, one savepoint each, and marks every one finished.
+    private static func runBatch(_ batch: [PendingWrite], on connection: SQLiteConnection?, path: String) {
+        guard let connection else {
+            for job in batch { job.finish(failure: .unavailable("The SQLite store at \(path) is closed.")) }
+            return
+        }
+        guard batch.count > 1 else {
+            runAlone(batch, on: connection)
+            return
+        }
+        do throws(SCIMError) {
+            try connection.executeScript("BEGIN IMMEDIATE")
+            var committed: [PendingWrite] = []
+            for job in batch {
+                try connection.executeScript("SAVEPOINT batched_write")
+                let transaction = SQLiteTransaction(connection: connection, isWritable: true)
+                let failure = job.body(transaction)
+                transaction.invalidate()
+                guard connection.isInTransaction else {
+                    // SQLite rolled the whole transaction back (IOERR, FULL, NOMEM): retry each alone.
+                    runAlone(batch, on: connection)
+                    return
+                }
+                if failure != nil {
+                    try connection.executeScript("ROLLBACK TO batched_write")
+                    job.isFinished = true
+                } else {
+                    committed.append(job)
+                }
+                try connection.executeScript("RELEASE batched_write")
+            }
+            try connection.executeScript("COMMIT")
+            for job in committed { job.isFinished = true }
+        } catch {
+            // The batch itself failed (BEGIN, a savepoint or COMMIT): nothing of it is durable.
+            connection.abandonTransaction()
+            runAlone(batch.filter { !$0.isFinished }, on: connection)
+        }
+    }
+
+    /// Runs each write in a transaction of its own.
+    private static func runAlone(_ jobs: [PendingWrite], on connection: SQLiteConnection) {
+        for job in jobs {
+            let transaction = SQLiteTransaction(connection: connection, isWritable: true)
+            do throws(SCIMError) {
+                try connection.transaction(immediate: true) { () throws(SCIMError) in
+                    if let failure = job.body(transaction) { throw failure }
+                }
+            } catch {
+                job.finish(failure: error)
+            }
+            transaction.invalidate()
+            job.isFinished = true
+        }
     }
 
     /// Closes every connection once the transactions running on them finish.
@@ -122,6 +203,38 @@ package final class SQLiteStore: ResourceStore {
         guard let outcome else { throw .internalFailure("A store transaction ended without a result.") }
         return try outcome.get()
     }
+}
+
+/// One write waiting for the write connection, with the work to run in the next batch.
+///
+/// `@unchecked Sendable` is safe because `body` runs, and `isFinished` and the result change, only on a
+/// thread that holds the store's writer lock; the submitting thread reads them only while it holds
+/// that lock itself, so no two threads touch them at once.
+private final class PendingWrite: @unchecked Sendable {
+    /// Runs the write in the given transaction, records its result, and returns its error, if any.
+    let body: (SQLiteTransaction) -> SCIMError?
+    /// Records an error as the write's result.
+    private let fail: (SCIMError) -> Void
+    var isFinished = false
+
+    init(body: @escaping (SQLiteTransaction) -> SCIMError?, fail: @escaping (SCIMError) -> Void) {
+        self.body = body
+        self.fail = fail
+    }
+
+    /// Marks the write finished with an error that replaces whatever it recorded.
+    func finish(failure: SCIMError) {
+        fail(failure)
+        isFinished = true
+    }
+}
+
+/// The result of one write, filled in by whichever thread runs it.
+///
+/// `@unchecked Sendable` is safe for the same reason as ``PendingWrite``: it is written and read only
+/// under the store's writer lock.
+private final class WriteResult<T>: @unchecked Sendable {
+    var outcome: Result<T, SCIMError>?
 }
 
 /// One read connection and the lock that gives it to one thread at a time; nil once the store closed.
