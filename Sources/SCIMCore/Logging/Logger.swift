@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import Synchronization
 
 /// A structured logger: one line per event, `TIME LEVEL LABEL: MESSAGE key=value ...`, keys sorted.
@@ -12,7 +13,19 @@ package struct Logger: Sendable {
         case trace, debug, info, notice, warning, error, critical
 
         package static func < (lhs: Level, rhs: Level) -> Bool {
-            allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+            lhs.rank < rhs.rank
+        }
+
+        private var rank: Int {
+            switch self {
+            case .trace: 0
+            case .debug: 1
+            case .info: 2
+            case .notice: 3
+            case .warning: 4
+            case .error: 5
+            case .critical: 6
+            }
         }
     }
 
@@ -22,19 +35,22 @@ package struct Logger: Sendable {
     package let label: String
     package let minimumLevel: Level
     private let sink: any LogSink
-    private var metadata: [String: String]
+    /// Metadata added with ``with(_:_:)``, sorted by key.
+    private var metadata: [(key: String, value: String)]
 
     package init(label: String, minimumLevel: Level = .info, sink: any LogSink = StandardErrorSink.shared) {
         self.label = label
         self.minimumLevel = minimumLevel
         self.sink = sink
-        self.metadata = [:]
+        self.metadata = []
     }
 
     /// Returns a logger that adds `key=value` to every line.
     package func with(_ key: String, _ value: String) -> Logger {
         var copy = self
-        copy.metadata[key] = value
+        copy.metadata.removeAll { $0.key == key }
+        let index = copy.metadata.firstIndex { $0.key > key } ?? copy.metadata.count
+        copy.metadata.insert((key, value), at: index)
         return copy
     }
 
@@ -52,13 +68,28 @@ package struct Logger: Sendable {
     /// Writes one line when `level` is at or above the minimum level.
     package func log(_ level: Level, _ message: @autoclosure () -> String, _ extra: [String: String] = [:]) {
         guard level >= minimumLevel else { return }
-        let merged = metadata.merging(extra) { _, new in new }
-        var line = Timestamp.format(milliseconds: Timestamp.nowMilliseconds())
-        line += " \(level.rawValue) \(label): \(message())"
-        for key in merged.keys.sorted() {
-            line += " \(key)=\(Self.quoteIfNeeded(merged[key] ?? ""))"
+        var line: [UInt8] = []
+        line.reserveCapacity(256)
+        Timestamp.append(milliseconds: Timestamp.nowMilliseconds(), to: &line)
+        line.append(0x20)
+        line.append(contentsOf: level.rawValue.utf8)
+        line.append(0x20)
+        line.append(contentsOf: label.utf8)
+        line.append(contentsOf: ": ".utf8)
+        line.append(contentsOf: message().utf8)
+        // Both lists are sorted by key, so one merge writes them in order; `extra` wins on equal keys.
+        let added = extra.sorted { $0.key < $1.key }
+        var stored = metadata[...]
+        for pair in added {
+            while let first = stored.first, first.key <= pair.key {
+                if first.key != pair.key { Self.append(first.key, first.value, to: &line) }
+                stored = stored.dropFirst()
+            }
+            Self.append(pair.key, pair.value, to: &line)
         }
-        sink.write(line + "\n")
+        for pair in stored { Self.append(pair.key, pair.value, to: &line) }
+        line.append(0x0A)
+        sink.write(bytes: line)
     }
 
     package func trace(_ message: @autoclosure () -> String, _ extra: [String: String] = [:]) {
@@ -81,36 +112,89 @@ package struct Logger: Sendable {
         log(.error, message(), extra)
     }
 
-    /// Quotes a value that contains spaces, quotes or control characters, so one event stays one line.
-    private static func quoteIfNeeded(_ value: String) -> String {
-        let needsQuotes = value.isEmpty || value.unicodeScalars.contains { $0 == " " || $0 == "\"" || $0.value < 0x20 }
-        guard needsQuotes else { return value }
-        var quoted = "\""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": quoted += "\\\""
-            case "\\": quoted += "\\\\"
-            case "\n": quoted += "\\n"
-            default: quoted += scalar.value < 0x20 ? "?" : String(scalar)
+    /// Appends ` key=value`, quoting a value that is empty or contains spaces, quotes or control
+    /// characters, so one event stays one line.
+    private static func append(_ key: String, _ value: String, to line: inout [UInt8]) {
+        line.append(0x20)
+        line.append(contentsOf: key.utf8)
+        line.append(UInt8(ascii: "="))
+        let needsQuotes = value.isEmpty || value.utf8.contains { $0 <= 0x20 || $0 == 0x22 || $0 == 0x7F }
+        guard needsQuotes else {
+            line.append(contentsOf: value.utf8)
+            return
+        }
+        line.append(0x22)
+        for byte in value.utf8 {
+            switch byte {
+            case 0x22: line.append(contentsOf: [0x5C, 0x22])
+            case 0x5C: line.append(contentsOf: [0x5C, 0x5C])
+            case 0x0A: line.append(contentsOf: [0x5C, UInt8(ascii: "n")])
+            case 0x20: line.append(0x20)
+            case 0..<0x20, 0x7F: line.append(UInt8(ascii: "?"))
+            default: line.append(byte)
             }
         }
-        return quoted + "\""
+        line.append(0x22)
     }
 }
 
 /// A destination for log lines.
 package protocol LogSink: Sendable {
-    func write(_ line: String)
+    /// Writes one line, newline included, as UTF-8.
+    func write(bytes: [UInt8])
 }
 
-/// Writes log lines to standard error, one `write` call per line so lines from threads never mix.
+/// Writes log lines to standard error without mixing lines from different threads.
+///
+/// A line is written at once when no other thread is writing; lines that arrive during a write are
+/// collected and go out together in the next `write(2)`, so a busy server makes fewer system calls
+/// and a quiet one shows each line immediately.
 package final class StandardErrorSink: LogSink {
     package static let shared = StandardErrorSink()
-    private let lock = Mutex(())
 
-    package func write(_ line: String) {
-        lock.withLock { _ in
-            FileHandle.standardError.write(Data(line.utf8))
+    private struct State {
+        var pending: [UInt8] = []
+        var isWriting = false
+    }
+
+    private let state = Mutex(State())
+
+    package func write(bytes: [UInt8]) {
+        var batch: [UInt8]? = state.withLock { state in
+            state.pending.append(contentsOf: bytes)
+            guard !state.isWriting else { return nil }
+            state.isWriting = true
+            defer { state.pending.removeAll(keepingCapacity: true) }
+            return state.pending
+        }
+        while let bytes = batch {
+            Self.writeAll(bytes)
+            batch = state.withLock { state in
+                guard !state.pending.isEmpty else {
+                    state.isWriting = false
+                    return nil
+                }
+                defer { state.pending.removeAll(keepingCapacity: true) }
+                return state.pending
+            }
+        }
+    }
+
+    /// Writes every byte to file descriptor 2, retrying short writes; a failed write drops the rest,
+    /// because there is nowhere left to report it.
+    private static func writeAll(_ bytes: [UInt8]) {
+        bytes.withUnsafeBytes { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let written = Glibc.write(2, buffer.baseAddress.map { $0 + offset }, buffer.count - offset)
+                if written > 0 {
+                    offset += written
+                } else if written < 0, errno == EINTR {
+                    continue
+                } else {
+                    return
+                }
+            }
         }
     }
 }
@@ -121,8 +205,9 @@ package final class MemoryLogSink: LogSink {
 
     package init() {}
 
-    package func write(_ line: String) {
-        storage.withLock { $0.append(line) }
+    package func write(bytes: [UInt8]) {
+        let line = String(decoding: bytes.dropLast(bytes.last == 0x0A ? 1 : 0), as: UTF8.self)
+        storage.withLock { $0.append(line + "\n") }
     }
 
     package var lines: [String] {

@@ -18,6 +18,44 @@ package enum Timestamp {
         return text + "." + pad(millis, 3) + "Z"
     }
 
+    /// Appends the formatted timestamp to `bytes` without building intermediate strings.
+    package static func append(milliseconds: Int64, to bytes: inout [UInt8]) {
+        let seconds = milliseconds.floorDivided(by: 1000)
+        let millis = Int((milliseconds % 1000 + 1000) % 1000)
+        let days = seconds.floorDivided(by: 86_400)
+        let secondOfDay = Int((seconds % 86_400 + 86_400) % 86_400)
+        let (year, month, day) = civilDate(daysSinceEpoch: days)
+        guard (0...9999).contains(year) else {
+            bytes.append(contentsOf: format(milliseconds: milliseconds).utf8)
+            return
+        }
+        appendDigits(Int(year), 4, &bytes)
+        bytes.append(UInt8(ascii: "-"))
+        appendDigits(month, 2, &bytes)
+        bytes.append(UInt8(ascii: "-"))
+        appendDigits(day, 2, &bytes)
+        bytes.append(UInt8(ascii: "T"))
+        appendDigits(secondOfDay / 3600, 2, &bytes)
+        bytes.append(UInt8(ascii: ":"))
+        appendDigits(secondOfDay / 60 % 60, 2, &bytes)
+        bytes.append(UInt8(ascii: ":"))
+        appendDigits(secondOfDay % 60, 2, &bytes)
+        bytes.append(UInt8(ascii: "."))
+        appendDigits(millis, 3, &bytes)
+        bytes.append(UInt8(ascii: "Z"))
+    }
+
+    private static func appendDigits(_ value: Int, _ width: Int, _ bytes: inout [UInt8]) {
+        var divisor = 1
+        for _ in 1..<width { divisor *= 10 }
+        var rest = value
+        while divisor > 0 {
+            bytes.append(UInt8(ascii: "0") + UInt8(rest / divisor))
+            rest %= divisor
+            divisor /= 10
+        }
+    }
+
     /// Converts a day count since 1970-01-01 to a proleptic Gregorian date, using the 400-year era
     /// decomposition of the calendar.
     private static func civilDate(daysSinceEpoch: Int64) -> (year: Int64, month: Int, day: Int) {
