@@ -59,7 +59,7 @@ struct CommandLineTests {
     @Test("SCIMD_DATABASE selects the database")
     func environmentSelectsDatabase() throws {
         let scimd = try ScimdProcess()
-        let environment = ["SCIMD_DATABASE": scimd.databasePath]
+        let environment = ["SCIMD_DATABASE": scimd.database]
 
         let created = try scimd.run(
             ["team", "create", "acme", "--admin", "admin@acme.test"], environment: environment, addDatabaseOption: false

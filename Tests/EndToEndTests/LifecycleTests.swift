@@ -113,6 +113,18 @@ struct LifecycleTests {
         #expect(!result.stderr.isEmpty)
     }
 
+    @Test("an unreachable PostgreSQL server makes serve exit with 1")
+    func unreachablePostgresFails() throws {
+        let scimd = try ScimdProcess()
+        let url = "postgresql://scimd@127.0.0.1:\(try FreePort.find())/scimd"
+
+        let result = try scimd.run(
+            ["serve", "--listen", "127.0.0.1:0", "--database", url], addDatabaseOption: false)
+
+        #expect(result.exit == .exited(1), "\(result)")
+        #expect(result.stderr.contains("failed to open the database"), "\(result)")
+    }
+
     @Test("an unknown option is a usage error with exit code 2")
     func unknownOptionIsUsageError() throws {
         let scimd = try ScimdProcess()

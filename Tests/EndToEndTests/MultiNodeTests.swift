@@ -128,7 +128,7 @@ struct MultiNodeTests {
     }
 
     @Test func migrateStoreCopiesSQLiteIntoPostgreSQL() throws {
-        let sqlite = try ScimdProcess()
+        let sqlite = try ScimdProcess(store: .sqlite)
         let key = try sqlite.createTeam("acme", admin: "admin@acme.test", domains: ["acme.test"])
         let server = try sqlite.startServer()
         let created = try server.client().post(
@@ -138,9 +138,9 @@ struct MultiNodeTests {
         let deployment = try PostgresDeployment()
 
         let copy = try ChildProcess.run(
-            deployment.executablePath, ["migrate-store", "--from", sqlite.databasePath, "--to", deployment.databaseURL])
+            deployment.executablePath, ["migrate-store", "--from", sqlite.database, "--to", deployment.databaseURL])
         let again = try ChildProcess.run(
-            deployment.executablePath, ["migrate-store", "--from", sqlite.databasePath, "--to", deployment.databaseURL])
+            deployment.executablePath, ["migrate-store", "--from", sqlite.database, "--to", deployment.databaseURL])
         let node = try deployment.startNode()
         let user = try node.client().get("/scim/v2/Users/\(created.json["id"].string ?? "")", key: key)
 

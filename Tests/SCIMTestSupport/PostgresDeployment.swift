@@ -16,8 +16,7 @@ package final class PostgresDeployment {
     package let directory: URL
     /// The URL of this deployment's own database.
     package let databaseURL: String
-    private let serverURL: String
-    private let databaseName: String
+    private let database: PostgresTestDatabase
 
     /// Creates an empty database on `serverURL` and a temporary working directory.
     package init(serverURL: String? = PostgresDeployment.serverURL) throws {
@@ -26,14 +25,11 @@ package final class PostgresDeployment {
         directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("scimd-nodes-\(UUID().uuidString.lowercased())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        self.serverURL = serverURL
-        databaseName = "scimd_e2e_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "")
-        databaseURL = Self.replacingDatabase(in: serverURL, with: databaseName)
-        try Self.psql(serverURL, "CREATE DATABASE \(databaseName)")
+        database = try PostgresTestDatabase(serverURL: serverURL)
+        databaseURL = database.url
     }
 
     deinit {
-        _ = try? Self.psql(serverURL, "DROP DATABASE IF EXISTS \(databaseName) WITH (FORCE)")
         try? FileManager.default.removeItem(at: directory)
     }
 
@@ -63,23 +59,6 @@ package final class PostgresDeployment {
             executablePath: executablePath,
             arguments: ["serve", "--listen", "127.0.0.1:0", "--database", databaseURL] + extraArguments,
             environment: [:], directory: directory)
-    }
-
-    /// Runs one SQL command through `psql` against `url` and returns its output.
-    @discardableResult
-    package static func psql(_ url: String, _ sql: String) throws -> String {
-        let result = try ChildProcess.run(
-            "/usr/bin/env",
-            ["psql", "--no-psqlrc", "--quiet", "--tuples-only", "-v", "ON_ERROR_STOP=1", url, "-c", sql])
-        guard result.exit == .exited(0) else { throw TestSetupError("psql \(sql) failed: \(result)") }
-        return result.stdout
-    }
-
-    /// Returns `url` with its database path replaced by `name`.
-    package static func replacingDatabase(in url: String, with name: String) -> String {
-        guard var components = URLComponents(string: url) else { return url }
-        components.path = "/\(name)"
-        return components.string ?? url
     }
 }
 
@@ -130,8 +109,9 @@ package final class PostgresTestCluster {
 }
 
 /// Finds a TCP port on 127.0.0.1 that nothing listens on right now.
-enum FreePort {
-    static func find() throws -> Int {
+package enum FreePort {
+    /// Returns the port, which another process may take before the caller uses it.
+    package static func find() throws -> Int {
         let socketHandle = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard socketHandle >= 0 else { throw TestSetupError("socket() failed: errno \(errno)") }
         defer { close(socketHandle) }

@@ -1,24 +1,41 @@
 package import Foundation
 
-/// Runs `scimd` subcommands against one temporary database, and starts servers on it.
+/// Runs `scimd` subcommands against one fresh database, and starts servers on it.
 ///
-/// Each instance owns a fresh temporary directory, removed when the instance goes away. Every
-/// subcommand gets `--database` pointing into that directory.
+/// Each instance owns a fresh temporary directory, removed when the instance goes away, which is the
+/// working directory of every run. The database is a SQLite file in that directory, or a PostgreSQL
+/// database of its own, created on the server at `SCIM_TEST_POSTGRES_URL` and dropped when the
+/// instance goes away. Every subcommand gets `--database` naming it.
 package final class ScimdProcess {
     /// The `scimd` executable that runs.
     package let executablePath: String
-    /// The temporary directory that holds the database and is the working directory of each run.
+    /// The temporary directory that is the working directory of each run.
     package let directory: URL
-    /// The SQLite database file.
-    package let databasePath: String
+    /// The value of `--database`: the SQLite file's path or the PostgreSQL database's URL.
+    package let database: String
+    /// The same database, as ``store`` addresses it.
+    private let location: StoreProbe.Location
+    /// The PostgreSQL database, kept until the instance goes away.
+    private let postgresDatabase: PostgresTestDatabase?
 
-    /// Creates a temporary directory for a new database; the file appears on the first command.
-    package init() throws {
+    /// Creates a temporary directory and a database on `store`, by default the one that
+    /// `SCIM_TEST_E2E_STORE` selects. A SQLite file appears on the first command.
+    package init(store: EndToEndStore? = nil) throws {
         executablePath = try ScimdBinary.path()
         directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("scimd-e2e-\(UUID().uuidString.lowercased())")
+        switch try store ?? EndToEndStore.selected() {
+        case .sqlite:
+            postgresDatabase = nil
+            database = directory.appendingPathComponent("scimd.sqlite").path
+            location = .sqlite(path: database)
+        case .postgres(let serverURL):
+            let created = try PostgresTestDatabase(serverURL: serverURL)
+            postgresDatabase = created
+            database = created.url
+            location = .postgres(url: database)
+        }
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        databasePath = directory.appendingPathComponent("scimd.sqlite").path
     }
 
     deinit {
@@ -27,10 +44,10 @@ package final class ScimdProcess {
 
     /// A probe that reads and alters this instance's database directly.
     package var store: StoreProbe {
-        StoreProbe(databasePath: databasePath)
+        StoreProbe(location)
     }
 
-    /// Runs `scimd ARGUMENTS --database PATH` and returns its outcome whatever the exit code.
+    /// Runs `scimd ARGUMENTS --database DATABASE` and returns its outcome whatever the exit code.
     ///
     /// Pass `addDatabaseOption: false` to leave out `--database`, for example to test
     /// `SCIMD_DATABASE`.
@@ -39,7 +56,7 @@ package final class ScimdProcess {
         environment: [String: String] = [:],
         addDatabaseOption: Bool = true
     ) throws -> CommandResult {
-        let fullArguments = addDatabaseOption ? arguments + ["--database", databasePath] : arguments
+        let fullArguments = addDatabaseOption ? arguments + ["--database", database] : arguments
         return try ChildProcess.run(executablePath, fullArguments, environment: environment, directory: directory)
     }
 
@@ -101,11 +118,11 @@ package final class ScimdProcess {
         try runSucceeding(["team", "delete", name])
     }
 
-    /// Starts `scimd serve --listen 127.0.0.1:0 --database PATH EXTRA...` and waits for its listen line.
+    /// Starts `scimd serve --listen 127.0.0.1:0 --database DATABASE EXTRA...` and waits for its listen line.
     package func startServer(_ extraArguments: [String] = [], environment: [String: String] = [:]) throws
         -> ScimdServer
     {
-        let arguments = ["serve", "--listen", "127.0.0.1:0", "--database", databasePath] + extraArguments
+        let arguments = ["serve", "--listen", "127.0.0.1:0", "--database", database] + extraArguments
         return try ScimdServer(
             executablePath: executablePath, arguments: arguments, environment: environment, directory: directory)
     }
