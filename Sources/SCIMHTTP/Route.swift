@@ -40,12 +40,12 @@ enum Route: Sendable, Equatable {
         case let rest where rest.count == 2 && rest[0] == "ResourceTypes": self = .resourceType(name: rest[1])
         case ["Schemas"]: self = .schemas
         case let rest where rest.count == 2 && rest[0] == "Schemas": self = .schema(id: rest[1])
-        case ["Users"]: self = .users
-        case let rest where rest.count == 2 && rest[0] == "Users": self = .user(id: rest[1])
-        case ["Bulk"]: self = .bulk
         case [".search"]: self = .search(.root)
         case ["Users", ".search"]: self = .search(.users)
         case ["Groups", ".search"]: self = .search(.groups)
+        case ["Users"]: self = .users
+        case let rest where rest.count == 2 && rest[0] == "Users": self = .user(id: rest[1])
+        case ["Bulk"]: self = .bulk
         case ["Groups"]: self = .groups
         case let rest where rest.count == 2 && rest[0] == "Groups": self = .group(id: rest[1])
         default: return nil
