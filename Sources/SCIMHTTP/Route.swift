@@ -52,7 +52,7 @@ enum Route: Sendable, Equatable {
         }
     }
 
-    /// The methods the route answers in a profile, for matching and for the `Allow` header.
+    /// The methods the route accepts in a profile, for matching and for the `Allow` header.
     func methods(in profile: Profile) -> [String] {
         switch self {
         case .serviceProviderConfig, .resourceTypes, .resourceType, .schemas, .schema: ["GET"]

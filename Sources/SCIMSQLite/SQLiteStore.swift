@@ -77,7 +77,7 @@ package final class SQLiteStore: ResourceStore {
     /// Writes that arrive while another is running wait in a queue, and the next thread to take the
     /// write connection runs every queued write in one transaction, each inside its own savepoint, and
     /// commits once (group commit). A write that throws rolls back to its savepoint only, so the others
-    /// still commit; every caller returns after the shared COMMIT, so a returned write is on disk.
+    /// still commit. Every caller returns after the shared COMMIT, so a returned write is on disk.
     /// - Throws: `uniqueness` for a duplicate userName, team name or key id; `unavailable` after
     ///   ``close()`` or when the lock stays taken; whatever `body` throws.
     package func write<T>(_ body: (any StoreTransaction) throws(SCIMError) -> T) throws(SCIMError) -> T {
@@ -107,7 +107,7 @@ package final class SQLiteStore: ResourceStore {
         }
     }
 
-    /// The most writes committed together.
+    /// The maximum number of writes committed together.
     private static let maxBatchSize = 64
 
     /// Runs queued writes in one transaction, one savepoint each, and marks every one finished.
@@ -208,7 +208,7 @@ package final class SQLiteStore: ResourceStore {
 /// One write waiting for the write connection, with the work to run in the next batch.
 ///
 /// `@unchecked Sendable` is safe because `body` runs, and `isFinished` and the result change, only on a
-/// thread that holds the store's writer lock; the submitting thread reads them only while it holds
+/// thread that holds the store's writer lock. The submitting thread reads them only while it holds
 /// that lock itself, so no two threads touch them at once.
 private final class PendingWrite: @unchecked Sendable {
     /// Runs the write in the given transaction, records its result, and returns its error, if any.

@@ -4,7 +4,7 @@
 /// its closing bracket (`emails[type eq "work"].value eq "x"`), which Entra ID sends; it reads as the
 /// value path whose inner filter also compares that sub-attribute.
 package struct FilterParser {
-    /// The longest filter accepted, in UTF-8 bytes.
+    /// The maximum length of a filter, in UTF-8 bytes.
     package static let maxLength = 10_000
     /// The deepest nesting of parentheses and brackets accepted.
     package static let maxDepth = 32

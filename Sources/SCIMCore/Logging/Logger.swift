@@ -6,7 +6,7 @@ import Synchronization
 ///
 /// Loggers are values passed down as parameters; ``with(_:_:)`` adds metadata such as
 /// `scim.request.id`. Values are written as given, so callers must never pass secrets, query strings or
-/// bodies; ``redacted`` stands in for a value that must not appear.
+/// bodies; ``redacted`` replaces a value that must not appear.
 package struct Logger: Sendable {
     /// The seven levels of swift-log, lowest first.
     package enum Level: String, Sendable, Comparable, CaseIterable {

@@ -6,7 +6,7 @@
 /// a unique-constraint violation becomes ``SCIMError/uniqueness(_:)``, an unreachable database
 /// ``SCIMError/unavailable(_:)``, anything else ``SCIMError/internalFailure(_:)``.
 package protocol ResourceStore: Sendable {
-    /// Runs `body` in a read-only transaction that sees one consistent snapshot.
+    /// Runs `body` in a read-only transaction that reads one consistent snapshot.
     func read<T>(_ body: (any StoreTransaction) throws(SCIMError) -> T) throws(SCIMError) -> T
 
     /// Runs `body` in a read-write transaction and commits it durably when `body` returns.
@@ -32,7 +32,7 @@ package protocol StoreTransaction: GroupTransaction {
     /// - Throws: `uniqueness` when a team, deleted or not, already has the name.
     func insertTeam(name: String, domains: [String], now: Int64) throws(SCIMError) -> TeamRecord
 
-    /// Marks a team deleted. Its members and keys stay, so that its keys get the "team deleted" answer.
+    /// Marks a team deleted. Its members and keys stay, so that its keys get the "team deleted" error.
     func markTeamDeleted(id: Int64, now: Int64) throws(SCIMError)
 
     // MARK: API keys

@@ -12,7 +12,7 @@ package struct UserDocument: Sendable, Equatable {
     package var hasExternalID = false
     package var externalID: String?
     package var active: Bool?
-    /// Every other attribute the schema knows, checked and normalised, for profiles that store them.
+    /// Every other attribute the schema defines, checked and normalised, for profiles that store them.
     package var otherAttributes = JSONObject()
 
     private static let droppedAttributes: Set<String> = ["id", "meta", "groups", "password", "schemas"]
