@@ -7,6 +7,7 @@ the method and records results. Standard library only.
 
 import argparse
 import datetime
+import glob
 import http.client
 import json
 import os
@@ -34,6 +35,17 @@ TEAM = "bench"
 ADMIN = "admin@bench.example"
 DOMAIN = "bench.example"
 SCIM_JSON = "application/scim+json"
+PATCH_OP = "urn:ietf:params:scim:api:messages:2.0:PatchOp"
+# Groups measured for membership changes, capped at the users in the large store.
+GROUP_SIZES = (10, 10_000, 100_000)
+# Members added by one seeding PATCH: about 60 KB of body, far below the 1 MiB limit.
+MEMBERS_PER_SEED_PATCH = 1_000
+# A group-PATCH row must complete at least this many PATCHes, and runs at least
+# GROUP_PATCH_MIN_SECONDS so that a quick run reaches it too.
+GROUP_PATCH_MIN_REQUESTS = 1_000
+GROUP_PATCH_MIN_SECONDS = 5
+# The largest group's p50, p99 and req/s must stay within this factor of the 10-member group's.
+GROUP_SIZE_FACTOR = 1.5
 
 
 # ---------------------------------------------------------------------------
@@ -88,8 +100,40 @@ def parse_arguments() -> argparse.Namespace:
         help="folder for the stores, logs and results (default bench/out); "
         "each run replaces its contents",
     )
+    parser.add_argument(
+        "--postgres",
+        action=argparse.BooleanOptionalAction,
+        help="measure scimd on PostgreSQL with one node and with two nodes "
+        "(default: on when a PostgreSQL server is installed under /usr/lib/postgresql)",
+    )
+    parser.add_argument(
+        "--postgres-dir",
+        metavar="DIR",
+        default="/tmp/bench-pg",
+        help="folder of the throwaway PostgreSQL cluster, removed before and after the run "
+        "(default /tmp/bench-pg)",
+    )
+    parser.add_argument(
+        "--postgres-port",
+        type=int,
+        default=55434,
+        metavar="PORT",
+        help="port of the throwaway PostgreSQL cluster on 127.0.0.1 (default 55434)",
+    )
     args = parser.parse_args()
 
+    installed = postgres_installed()
+    if args.postgres is None:
+        args.postgres = installed
+        args.postgres_note = None if installed else (
+            "PostgreSQL rows skipped: no PostgreSQL server under /usr/lib/postgresql "
+            "(install the Debian package 'postgresql' to measure them)"
+        )
+    elif args.postgres and not installed:
+        parser.error("--postgres needs a PostgreSQL server under /usr/lib/postgresql; "
+                     "install the Debian package 'postgresql'")
+    else:
+        args.postgres_note = None if args.postgres else "PostgreSQL rows skipped: --no-postgres"
     if args.users is None:
         args.users = 20_000 if args.quick else 100_000
     if args.duration is None:
@@ -104,6 +148,11 @@ def parse_arguments() -> argparse.Namespace:
     # caches; wrk takes whole seconds only. The smoke run skips it.
     args.warmup = 0 if args.quick else 1
     return args
+
+
+def postgres_installed() -> bool:
+    """Tell whether Debian's PostgreSQL server, which scripts/postgres-test-cluster runs, is installed."""
+    return bool(glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"))
 
 
 # ---------------------------------------------------------------------------
@@ -382,9 +431,15 @@ def describe_server_state(server: Server) -> str:
     return f"the server is running and {accepts} connections on port {server.port} now"
 
 
-def request_json(server: Server, path: str, headers: dict[str, str]) -> tuple[int, dict]:
-    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=60)
-    connection.request("GET", server.base_path + path, headers=headers)
+def request_json(server: Server, path: str, headers: dict[str, str], method: str = "GET",
+                 body: dict | None = None) -> tuple[int, dict]:
+    """Send one request under the server's base path; return the status and the parsed JSON body."""
+    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=120)
+    if body is None:
+        connection.request(method, server.base_path + path, headers=headers)
+    else:
+        connection.request(method, server.base_path + path, json.dumps(body),
+                           {**headers, "Content-Type": SCIM_JSON})
     response = connection.getresponse()
     payload = response.read()
     try:
@@ -445,14 +500,19 @@ class Row:
     p99_ms: float | None = None
     peak_rss: int | None = None
     error: str | None = None
+    # Text for the targets column that is not a target, such as a scaling ratio.
+    note: str = ""
+    # Completed requests of the measured run.
+    requests: int = 0
     raw: dict = field(default_factory=dict)
 
 
-def run_wrk(server: Server, script: str, script_args: list[str], seconds: float, args, headers: dict[str, str]) -> dict:
+def wrk_command(server: Server, script: str, script_args: list[str], seconds: float, threads: int,
+                connections: int, headers: dict[str, str]) -> list[str]:
     command = [
         "wrk",
-        "-t", str(args.threads),
-        "-c", str(args.connections),
+        "-t", str(threads),
+        "-c", str(connections),
         "-d", f"{seconds}s",
         # A request unanswered after this long counts as an error of the row.
         "--timeout", "30s",
@@ -460,20 +520,70 @@ def run_wrk(server: Server, script: str, script_args: list[str], seconds: float,
     ]
     for name, value in headers.items():
         command += ["-H", f"{name}: {value}"]
-    command += [f"http://127.0.0.1:{server.port}", "--", server.base_path, *script_args]
-    result = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60)
-    match = re.search(r"^wrk-result (\{.*\})$", result.stdout, re.MULTILINE)
-    if result.returncode != 0 or not match:
+    return command + [f"http://127.0.0.1:{server.port}", "--", server.base_path, *script_args]
+
+
+def parse_wrk_output(server: Server, returncode: int, stdout: str, stderr: str) -> dict:
+    match = re.search(r"^wrk-result (\{.*\})$", stdout, re.MULTILINE)
+    if returncode != 0 or not match:
         raise RuntimeError(
-            f"wrk failed against {server.name} ({result.returncode}): "
-            f"{result.stderr.strip() or result.stdout.strip()}"
+            f"wrk failed against {server.name} ({returncode}): {stderr.strip() or stdout.strip()}"
         )
     return json.loads(match.group(1))
 
 
+def run_wrk(server: Server, script: str, script_args: list[str], seconds: float, args, headers: dict[str, str]) -> dict:
+    command = wrk_command(server, script, script_args, seconds, args.threads, args.connections, headers)
+    result = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60)
+    return parse_wrk_output(server, result.returncode, result.stdout, result.stderr)
+
+
+def run_wrk_together(jobs: list[tuple[Server, list[str]]], seconds: float) -> list[dict]:
+    """Run one wrk process per (server, command) at the same time; return their results in order."""
+    processes = [
+        subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for _, command in jobs
+    ]
+    outputs = [process.communicate(timeout=seconds + 60) for process in processes]
+    return [
+        parse_wrk_output(server, process.returncode, stdout, stderr)
+        for (server, _), process, (stdout, stderr) in zip(jobs, processes, outputs)
+    ]
+
+
+def row_problem(result: dict, seconds: float, minimum_requests: int) -> str | None:
+    """Describe what makes a wrk result unusable: no requests, too few, bad statuses or socket errors."""
+    if result["requests"] == 0:
+        return f"no request completed within {seconds} s"
+    parts = []
+    if result["requests"] < minimum_requests:
+        parts.append(f"only {result['requests']} requests completed, expected at least {minimum_requests}")
+    socket_errors = sum(result[key] for key in ("connect_errors", "read_errors", "write_errors", "timeouts"))
+    if result["non_2xx"]:
+        parts.append(
+            f"{result['non_2xx']} of {result['requests']} responses not 2xx "
+            f"(first: {result['first_bad_status']} {result['first_bad_body'][:120]})"
+        )
+    if socket_errors:
+        parts.append(f"{socket_errors} socket errors or timeouts")
+    return "; ".join(parts) or None
+
+
+def fill_row(row: Row, result: dict, seconds: float, minimum_requests: int) -> Row:
+    row.raw = result
+    row.requests = result["requests"]
+    row.error = row_problem(result, seconds, minimum_requests)
+    if row.error is None:
+        row.requests_per_second = result["requests"] / (result["duration_us"] / 1e6)
+        row.p50_ms = result["p50_us"] / 1000
+        row.p99_ms = result["p99_us"] / 1000
+    return row
+
+
 def measure(operation: "Operation", target: "Target", args, headers: dict[str, str]) -> Row:
     server = target.server
-    row = Row(operation.name, server.name, target.users)
+    row = Row(operation.name, target.system, target.users)
+    seconds = max(args.duration, target.minimum_seconds)
     if target.probe is not None:
         problem = target.probe()
         if problem:
@@ -483,32 +593,84 @@ def measure(operation: "Operation", target: "Target", args, headers: dict[str, s
     if args.warmup:
         run_wrk(server, operation.script, target.script_args("warmup"), args.warmup, args, headers)
         server.wait_until_idle()
+        problem = target.after_run() if target.after_run else None
+        if problem:
+            row.error = f"after the warm-up: {problem}"
+            return row
     server.reset_peak_rss()
-    result = run_wrk(server, operation.script, target.script_args("measured"), args.duration, args, headers)
+    changes_before = target.count_changes() if target.count_changes else 0
+    result = run_wrk(server, operation.script, target.script_args("measured"), seconds, args, headers)
     server.wait_until_idle()
     row.peak_rss = server.peak_rss_bytes()
-    row.raw = result
-
-    if result["requests"] == 0:
-        row.error = f"no request completed within {args.duration} s"
-        return row
-    socket_errors = sum(result[key] for key in ("connect_errors", "read_errors", "write_errors", "timeouts"))
-    if result["non_2xx"] or socket_errors:
-        parts = []
-        if result["non_2xx"]:
-            parts.append(
-                f"{result['non_2xx']} of {result['requests']} responses not 2xx "
-                f"(first: {result['first_bad_status']} {result['first_bad_body'][:120]})"
-            )
-        if socket_errors:
-            parts.append(f"{socket_errors} socket errors or timeouts")
-        row.error = "; ".join(parts)
-        return row
-
-    row.requests_per_second = result["requests"] / (result["duration_us"] / 1e6)
-    row.p50_ms = result["p50_us"] / 1000
-    row.p99_ms = result["p99_us"] / 1000
+    fill_row(row, result, seconds, target.minimum_requests)
+    if target.count_changes and row.error is None:
+        # wrk does not count the responses still in flight when it stops, so the store may have
+        # counted up to one change per connection more than wrk's requests.
+        changes = target.count_changes() - changes_before
+        row.note = f"{min(changes, row.requests):,} of {row.requests:,} PATCHes changed the group"
+        if changes < row.requests:
+            row.error = (f"only {changes} of {row.requests} PATCHes changed the group: "
+                         "an add named a member already present or a remove one not present")
+    problem = target.after_run() if target.after_run else None
+    if problem and row.error is None:
+        row.error = f"after the measured run: {problem}"
     return row
+
+
+def measure_two_nodes(operation: "Operation", targets: list["Target"], args, headers: dict[str, str]) -> list[Row]:
+    """Load two nodes at once with one wrk process each, half the threads and connections each.
+
+    Returns a row per node, then one with the summed rate. wrk processes cannot merge their
+    latency histograms, so the sum row has no percentiles.
+    """
+    threads = max(1, args.threads // 2)
+    connections = max(threads, args.connections // 2)
+    seconds = max(args.duration, *(target.minimum_seconds for target in targets))
+    rows = [Row(operation.name, target.system, target.users) for target in targets]
+    for row, target in zip(rows, targets):
+        problem = target.probe() if target.probe else None
+        if problem:
+            row.error = f"probe failed: {problem}"
+    if any(row.error for row in rows):
+        return rows + [Row(operation.name, "2 nodes, sum", targets[0].users, error="a node's probe failed")]
+
+    def commands(phase: str, length: float) -> list[tuple[Server, list[str]]]:
+        return [
+            (target.server, wrk_command(target.server, operation.script, target.script_args(phase), length,
+                                        threads, connections, headers))
+            for target in targets
+        ]
+
+    if args.warmup:
+        run_wrk_together(commands("warmup", args.warmup), args.warmup)
+        for target in targets:
+            target.server.wait_until_idle()
+        problem = targets[0].after_run() if targets[0].after_run else None
+        if problem:
+            for row in rows:
+                row.error = f"after the warm-up: {problem}"
+            return rows + [Row(operation.name, "2 nodes, sum", targets[0].users, error=problem)]
+    for target in targets:
+        target.server.reset_peak_rss()
+    results = run_wrk_together(commands("measured", seconds), seconds)
+    for target in targets:
+        target.server.wait_until_idle()
+    for row, target, result in zip(rows, targets, results):
+        row.peak_rss = target.server.peak_rss_bytes()
+        fill_row(row, result, seconds, target.minimum_requests)
+    problem = targets[0].after_run() if targets[0].after_run else None
+    if problem:
+        for row in rows:
+            row.error = row.error or f"after the measured run: {problem}"
+
+    total = Row(operation.name, "2 nodes, sum", targets[0].users)
+    total.requests = sum(row.requests for row in rows)
+    errors = [f"{row.system}: {row.error}" for row in rows if row.error]
+    if errors:
+        total.error = "; ".join(errors)
+    else:
+        total.requests_per_second = sum(row.requests_per_second for row in rows)
+    return rows + [total]
 
 
 # ---------------------------------------------------------------------------
@@ -526,6 +688,20 @@ class Target:
     script_args: Callable[[str], list[str]]
     # Return a problem description, or None when one request gets the expected response.
     probe: Callable[[], str | None] | None = None
+    # The table's system column; "scimd" for every scimd server unless given.
+    system: str = ""
+    # Run after each wrk run, warm-up included, to undo the run's changes; returns a problem
+    # description or None.
+    after_run: Callable[[], str | None] | None = None
+    minimum_requests: int = 1
+    minimum_seconds: float = 0
+    # Return how many changes the store has counted for the resource under load; a row whose
+    # requests did not all change it reports an error.
+    count_changes: Callable[[], int] | None = None
+
+    def __post_init__(self) -> None:
+        if not self.system:
+            self.system = "scimd" if self.server.name.startswith("scimd") else self.server.name
 
 
 @dataclass
@@ -534,6 +710,8 @@ class Operation:
     name: str
     script: str
     targets: list[Target]
+    # Load all targets at once (several nodes over one database) instead of one after another.
+    together: bool = False
 
 
 def probe_get(server: Server, path: str, headers: dict[str, str], check=None) -> Callable[[], str | None]:
@@ -637,6 +815,260 @@ def build_operations(servers: dict[str, Server], files: dict[str, str], counts: 
 
 
 # ---------------------------------------------------------------------------
+# Groups and PostgreSQL
+
+
+GROUP_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:Group"
+
+
+@dataclass
+class BenchGroup:
+    """A group seeded for the membership rows, with its expected member count."""
+
+    size: int
+    id: str
+    display_name: str
+
+
+@dataclass
+class SparePool:
+    """Users kept out of every group, which the group-PATCH rows add and remove.
+
+    The pool is cut into slices, one per wrk thread over all wrk processes of a row. Each
+    thread keeps `lag` users of its slice in the group (see group_patch.lua).
+    """
+
+    path: str
+    user_ids: list[str]
+    slices: int
+    lag: int
+
+
+def group_path(group_id: str) -> str:
+    return f"/Groups/{group_id}?excludedAttributes=members"
+
+
+def patch_members(server: Server, headers: dict[str, str], group_id: str, op: str, user_ids: list[str]) -> str | None:
+    """Add or remove the given members in one PATCH; return a problem description or None."""
+    body = {
+        "schemas": [PATCH_OP],
+        "Operations": [{"op": op, "path": "members", "value": [{"value": user_id} for user_id in user_ids]}],
+    }
+    status, response = request_json(server, group_path(group_id), headers, "PATCH", body)
+    if status != 200:
+        return (f"PATCH {server.base_path}{group_path(group_id)} ({op} {len(user_ids)} members) "
+                f"returned {status}, expected 200: {str(response)[:200]}")
+    if "members" in response:
+        return f"PATCH {server.base_path}{group_path(group_id)} returned members despite excludedAttributes"
+    return None
+
+
+def check_members(database: str, group: BenchGroup) -> None:
+    """Check that the group contains exactly its expected members, counted in the SQLite store.
+
+    Counting in the file keeps scimd from rendering the whole group, which for 100,000 members
+    would raise its resident memory for every later row.
+    """
+    with sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=30) as connection:
+        (count,) = connection.execute("SELECT count(*) FROM group_members WHERE group_id = ?",
+                                      (group.id,)).fetchone()
+    connection.close()
+    if count != group.size:
+        raise RuntimeError(f"group {group.display_name} ({group.id}) has {count} members in {database}, "
+                           f"expected {group.size}")
+
+
+def seed_groups(server: Server, database: str, headers: dict[str, str], users: list[tuple[str, str]],
+                sizes: list[int]) -> list[BenchGroup]:
+    """Create one group per size, filled with the first users by PATCHes of up to 1,000 members."""
+    groups = []
+    for size in sizes:
+        name = f"bench-{size}"
+        status, body = request_json(server, "/Groups", headers, "POST",
+                                    {"schemas": [GROUP_SCHEMA], "displayName": name, "members": []})
+        if status != 201:
+            raise RuntimeError(f"{server.name}: POST /Groups for {name} returned {status}, expected 201: "
+                               f"{str(body)[:200]}")
+        group = BenchGroup(size, body["id"], name)
+        started = time.monotonic()
+        member_ids = [user_id for user_id, _ in users[:size]]
+        for start in range(0, size, MEMBERS_PER_SEED_PATCH):
+            problem = patch_members(server, headers, group.id, "add",
+                                    member_ids[start:start + MEMBERS_PER_SEED_PATCH])
+            if problem:
+                raise RuntimeError(f"seeding group {name}: {problem}")
+        seeded = time.monotonic() - started
+        check_members(database, group)
+        print(f"  group {name}: {size} members in {seeded:.1f} s")
+        groups.append(group)
+    return groups
+
+
+def group_sizes(users: int) -> list[int]:
+    return sorted({min(size, users) for size in GROUP_SIZES})
+
+
+def prepare_spare_pool(server: Server, headers: dict[str, str], args, out: str) -> SparePool:
+    """Create the spare users after the seeded ones, so that no group contains them."""
+    threads_per_process = max(1, args.threads // 2)
+    in_flight = max(-(-args.connections // args.threads),
+                    -(-max(threads_per_process, args.connections // 2) // threads_per_process))
+    # Larger than the requests one thread can have in flight, so that a remove never overtakes
+    # the add of the same user.
+    lag = in_flight + 8
+    slices = max(args.threads, 2 * threads_per_process)
+    slice_size = 2 * lag + 16
+    count = slices * slice_size
+    print(f"creating {count} spare users for the group-PATCH rows")
+    pairs = seed_users(server, {**headers, "Content-Type": SCIM_JSON},
+                       args.users + 1, args.users + count, connections=8)
+    path = os.path.join(out, "spare-users.tsv")
+    write_users_file(path, pairs)
+    return SparePool(path, [user_id for user_id, _ in pairs], slices, lag)
+
+
+def probe_group(server: Server, group: BenchGroup, headers: dict[str, str]) -> Callable[[], str | None]:
+    """Return a probe that GETs the group without members and checks its displayName."""
+    def check(body: dict) -> str | None:
+        if body.get("displayName") != group.display_name:
+            return f"expected displayName {group.display_name}, got {body.get('displayName')}"
+        if "members" in body:
+            return "excludedAttributes=members returned members"
+        return None
+    return probe_get(server, group_path(group.id), headers, check)
+
+
+def group_version_reader(database: str, group: BenchGroup) -> Callable[[], int]:
+    """Return a function that reads the group's version from a SQLite store that a server has open.
+
+    scimd raises the version once for each PATCH that changes the group, and WAL mode lets this
+    read run beside the server's writes.
+    """
+    def read() -> int:
+        with sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=30) as connection:
+            (version,) = connection.execute("SELECT version FROM groups WHERE id = ?", (group.id,)).fetchone()
+        connection.close()
+        return version
+    return read
+
+
+def patch_target(server: Server, users: int, group: BenchGroup, pool: SparePool, headers: dict[str, str],
+                 first_slice: int = 0, slices: int | None = None, system: str = "",
+                 minimum_requests: int = GROUP_PATCH_MIN_REQUESTS, database: str | None = None) -> Target:
+    """Target for group_patch.lua; after each run one PATCH removes every spare user again.
+
+    With the SQLite store's path, the row also checks that every PATCH changed the group.
+    """
+    arguments = [group.id, pool.path, str(first_slice), str(slices or pool.slices), str(pool.lag)]
+    return Target(
+        server, users, lambda phase: arguments, probe_group(server, group, headers), system=system,
+        after_run=lambda: patch_members(server, headers, group.id, "remove", pool.user_ids),
+        minimum_requests=minimum_requests, minimum_seconds=GROUP_PATCH_MIN_SECONDS,
+        count_changes=group_version_reader(database, group) if database else None,
+    )
+
+
+def build_group_operations(server: Server, database: str, users: int, groups: list[BenchGroup], pool: SparePool,
+                           headers: dict[str, str]) -> list[Operation]:
+    operations = [
+        Operation(f"group_patch_{group.size}", f"group PATCH add/remove 1 member, {group.size} members",
+                  "group_patch.lua", [patch_target(server, users, group, pool, headers, database=database)])
+        for group in groups
+    ]
+    for group in (groups[0], groups[-1]) if len(groups) > 1 else groups:
+        operations.append(Operation(
+            f"group_get_{group.size}", f"GET /Groups/{{id}} without members, {group.size} members",
+            "get_group.lua", [Target(server, users, lambda phase, group=group: [group.id],
+                                     probe_group(server, group, headers))],
+        ))
+    return operations
+
+
+class PostgresCluster:
+    """The throwaway cluster of scripts/postgres-test-cluster, on 127.0.0.1 only."""
+
+    def __init__(self, directory: str, port: int) -> None:
+        self.script = os.path.join(REPO_DIR, "scripts", "postgres-test-cluster")
+        self.options = ["--dir", directory, "--port", str(port)]
+        self.directory = directory
+        self.started = False
+
+    def start(self) -> str:
+        """Create and start a fresh cluster; return its URL."""
+        if os.path.exists(self.directory):
+            print(f"removing the cluster left in {self.directory} by an earlier run")
+            self.stop()
+        self.started = True
+        result = subprocess.run([self.script, "start", *self.options], capture_output=True, text=True)
+        if result.returncode != 0:
+            raise RuntimeError(f"scripts/postgres-test-cluster start failed ({result.returncode}): "
+                               f"{result.stderr.strip()}")
+        return result.stdout.strip().splitlines()[-1]
+
+    def stop(self) -> None:
+        result = subprocess.run([self.script, "stop", "--remove", *self.options], capture_output=True, text=True)
+        if result.returncode != 0:
+            print(f"warning: scripts/postgres-test-cluster stop failed ({result.returncode}): "
+                  f"{result.stderr.strip()}")
+        self.started = False
+
+
+def migrate_store(binary: str, source: str, url: str) -> None:
+    started = time.monotonic()
+    result = subprocess.run([binary, "migrate-store", "--from", source, "--to", url],
+                            capture_output=True, text=True)
+    if result.returncode != 0:
+        raise RuntimeError(f"scimd migrate-store failed ({result.returncode}): {result.stderr.strip()}")
+    print(f"  copied {os.path.basename(source)} into PostgreSQL in {time.monotonic() - started:.1f} s")
+
+
+def build_postgres_operations(nodes: list[Server], files: dict[str, str], users: int, sample: tuple[str, str],
+                              group: BenchGroup, pool: SparePool, headers: dict[str, str],
+                              threads: int) -> list[Operation]:
+    """List the PostgreSQL operations: each request on one node, then on two nodes at once."""
+    threads_per_process = max(1, threads // 2)
+    one, two = "scimd, 1 node", ["scimd, node 1 of 2", "scimd, node 2 of 2"]
+
+    def user_file(phase):
+        return [files["large"]]
+
+    def run_word(letter):
+        return lambda phase: [f"{letter}{phase[0]}{int(time.time())}"]
+
+    def get_target(node, system):
+        return Target(node, users, user_file, probe_get(node, f"/Users/{sample[0]}", headers), system=system)
+
+    def filter_target(node, system):
+        return Target(node, users, user_file,
+                      probe_get(node, quoted_filter(sample[1]), headers, expect_resources(1, 1)), system=system)
+
+    def post_target(node, letter, system):
+        return Target(node, users, run_word(letter), system=system)
+
+    def patch_two(index):
+        return patch_target(nodes[index], users, group, pool, headers, first_slice=index * threads_per_process,
+                            slices=2 * threads_per_process, system=two[index], minimum_requests=1)
+
+    patch_name = f"PostgreSQL: group PATCH add/remove 1 member, {group.size} members"
+    return [
+        Operation("pg_get", "PostgreSQL: GET /Users/{id}", "get_user.lua", [get_target(nodes[0], one)]),
+        Operation("pg2_get", "PostgreSQL: GET /Users/{id}", "get_user.lua",
+                  [get_target(node, system) for node, system in zip(nodes, two)], together=True),
+        Operation("pg_filter", f"PostgreSQL: filter userName eq, {users} users", "filter_username.lua",
+                  [filter_target(nodes[0], one)]),
+        Operation("pg2_filter", f"PostgreSQL: filter userName eq, {users} users", "filter_username.lua",
+                  [filter_target(node, system) for node, system in zip(nodes, two)], together=True),
+        Operation("pg_post", "PostgreSQL: POST /Users", "post_user.lua", [post_target(nodes[0], "g", one)]),
+        Operation("pg2_post", "PostgreSQL: POST /Users", "post_user.lua",
+                  [post_target(node, letter, system) for node, letter, system in zip(nodes, "hi", two)],
+                  together=True),
+        Operation("pg_patch", patch_name, "group_patch.lua",
+                  [patch_target(nodes[0], users, group, pool, headers, system=one, minimum_requests=1)]),
+        Operation("pg2_patch", patch_name, "group_patch.lua", [patch_two(0), patch_two(1)], together=True),
+    ]
+
+
+# ---------------------------------------------------------------------------
 # Targets and the table
 
 
@@ -650,6 +1082,10 @@ class Check:
     value: float | None
     limit: float
     at_most: bool = False
+    # The peak-RSS target, which the checks list sums up in one line.
+    rss: bool = False
+    # The table's system the check belongs to; empty for the operation's scimd row.
+    system: str = ""
 
     @property
     def met(self) -> bool | None:
@@ -666,7 +1102,32 @@ def ratio(numerator: Row | None, denominator: Row | None) -> float | None:
     return numerator.requests_per_second / denominator.requests_per_second
 
 
-def evaluate_targets(rows: dict[tuple[str, str], Row]) -> list[Check]:
+def latency_ratio(numerator: Row | None, denominator: Row | None, attribute: str) -> float | None:
+    values = [getattr(row, attribute) if row is not None else None for row in (numerator, denominator)]
+    if None in values or not values[1]:
+        return None
+    return values[0] / values[1]
+
+
+def group_checks(rows: dict[tuple[str, str], Row], prefix: str, smallest: int, largest: int) -> list[Check]:
+    """Compare the largest group's row with the smallest group's: p50, p99 and req/s within 1.5 times."""
+    small, large = rows.get((f"{prefix}_{smallest}", "scimd")), rows.get((f"{prefix}_{largest}", "scimd"))
+    key = f"{prefix}_{largest}"
+    factor = GROUP_SIZE_FACTOR
+    versus = f"{smallest}-member group's"
+    rate = ratio(small, large)
+    return [
+        Check(key, f"p50 ≤ {factor}× {smallest} members", f"p50 at most {factor} times the {versus}",
+              latency_ratio(large, small, "p50_ms"), factor, at_most=True),
+        Check(key, f"p99 ≤ {factor}× {smallest} members", f"p99 at most {factor} times the {versus}",
+              latency_ratio(large, small, "p99_ms"), factor, at_most=True),
+        Check(key, f"req/s ≥ 1/{factor} of {smallest} members",
+              f"{versus} req/s divided by this one's at most {factor}", rate, factor, at_most=True),
+    ]
+
+
+def evaluate_targets(rows: dict[tuple[str, str], Row], scimd_rows: list[tuple[str, Row]],
+                     sizes: list[int]) -> list[Check]:
     """Compare scimd's rows with the targets for 2 cores, wrk -t2 -c32, 10 s rows."""
     def scimd(key):
         return rows.get((key, "scimd"))
@@ -692,10 +1153,13 @@ def evaluate_targets(rows: dict[tuple[str, str], Row]) -> list[Check]:
         Check("post", "≥ 10× scim2-server", "req/s at least 10 times scim2-server's",
               ratio(scimd("post"), peer("post")), 10),
     ]
-    for (key, system), row in rows.items():
-        if system == "scimd":
-            value = None if row.peak_rss is None else row.peak_rss / MIB
-            checks.append(Check(key, "RSS ≤ 64 MiB", "peak RSS at most 64 MiB", value, 64, at_most=True))
+    if len(sizes) > 1:
+        checks += group_checks(rows, "group_patch", sizes[0], sizes[-1])
+        checks += group_checks(rows, "group_get", sizes[0], sizes[-1])
+    for key, row in scimd_rows:
+        value = None if row.peak_rss is None else row.peak_rss / MIB
+        checks.append(Check(key, "RSS ≤ 64 MiB", "peak RSS at most 64 MiB", value, 64, at_most=True, rss=True,
+                            system=row.system))
     return checks
 
 
@@ -709,63 +1173,64 @@ def format_ratio(value: float | None) -> str:
     return f"{value:.2f}×" if value < 10 else f"{value:.0f}×"
 
 
-def render_table(operations: list[Operation], rows: dict[tuple[str, str], Row], checks: list[Check]) -> str:
+def render_table(entries: list[tuple[Operation, Row]], rows: dict[tuple[str, str], Row],
+                 checks: list[Check]) -> str:
+    """Render one line per measured row, in the order they were measured."""
     lines = [
         "| operation | system | users | req/s | p50 ms | p99 ms | peak RSS MiB "
         "| vs scim2-server | vs ceiling | targets |",
         "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
     ]
-    for operation in operations:
-        for target in operation.targets:
-            row = rows[(operation.key, target.server.name)]
-            system = "scimd" if target.server.name in ("scimd-large", "scimd-small") else target.server.name
-            versus_peer = versus_ceiling = None
-            verdicts = ""
-            if system == "scimd":
-                versus_peer = ratio(row, rows.get((operation.key, "scim2-server")))
-                versus_ceiling = ratio(row, rows.get((operation.key, "ceiling")))
-                own = [check for check in checks if check.operation == operation.key]
-                verdicts = "; ".join(
-                    f"{check.label}: {'no figure' if check.met is None else ('met' if check.met else 'MISSED')}"
-                    for check in own
-                )
-            if row.error:
-                error = row.error.replace("|", "\\|").replace("\n", " ")
-                figures = f"ERRORS: {error} | | | "
-                lines.append(
-                    f"| {operation.name} | {system} | {row.users or '—'} | {figures}"
-                    f"| {format_ratio(None)} | {format_ratio(None)} | {verdicts} |"
-                )
-                continue
+    for operation, row in entries:
+        versus_peer = versus_ceiling = None
+        # A check without a system belongs to the operation's scimd row.
+        own = [check for check in checks
+               if check.operation == operation.key and (check.system or "scimd") == row.system]
+        verdicts = [
+            f"{check.label}: {'no figure' if check.met is None else ('met' if check.met else 'MISSED')}"
+            for check in own
+        ]
+        if row.system == "scimd":
+            versus_peer = ratio(row, rows.get((operation.key, "scim2-server")))
+            versus_ceiling = ratio(row, rows.get((operation.key, "ceiling")))
+        if row.note:
+            verdicts.insert(0, row.note)
+        if row.error:
+            error = row.error.replace("|", "\\|").replace("\n", " ")
             lines.append(
-                f"| {operation.name} | {system} | {row.users or '—'} "
-                f"| {format_number(row.requests_per_second, '{:,.0f}')} "
-                f"| {format_number(row.p50_ms, '{:.2f}')} "
-                f"| {format_number(row.p99_ms, '{:.2f}')} "
-                f"| {format_number(None if row.peak_rss is None else row.peak_rss / MIB, '{:.1f}')} "
-                f"| {format_ratio(versus_peer)} | {format_ratio(versus_ceiling)} | {verdicts} |"
+                f"| {operation.name} | {row.system} | {row.users or '—'} | ERRORS: {error} | | | "
+                f"| — | — | {'; '.join(verdicts)} |"
             )
+            continue
+        lines.append(
+            f"| {operation.name} | {row.system} | {row.users or '—'} "
+            f"| {format_number(row.requests_per_second, '{:,.0f}')} "
+            f"| {format_number(row.p50_ms, '{:.2f}')} "
+            f"| {format_number(row.p99_ms, '{:.2f}')} "
+            f"| {format_number(None if row.peak_rss is None else row.peak_rss / MIB, '{:.1f}')} "
+            f"| {format_ratio(versus_peer)} | {format_ratio(versus_ceiling)} | {'; '.join(verdicts)} |"
+        )
     return "\n".join(lines)
 
 
 def render_checks(checks: list[Check], operations: list[Operation]) -> str:
     """List each target once; the RSS target becomes one line with the largest peak."""
     names = {operation.key: operation.name for operation in operations}
-    rss_checks = [check for check in checks if check.at_most]
-    checks = [check for check in checks if not check.at_most]
+    rss_checks = [check for check in checks if check.rss]
+    checks = [check for check in checks if not check.rss]
     if rss_checks:
         measured = [check for check in rss_checks if check.value is not None]
         largest = max(measured, key=lambda check: check.value) if measured else rss_checks[0]
-        checks.append(Check(f"every row, largest in {names.get(largest.operation, largest.operation)}",
-                            largest.label, "peak RSS at most 64 MiB", largest.value, largest.limit,
-                            at_most=True))
+        where = f"{names.get(largest.operation, largest.operation)} ({largest.system})"
+        checks.append(Check(f"every scimd row, largest in {where}", largest.label, "peak RSS at most 64 MiB",
+                            largest.value, largest.limit, at_most=True, rss=True))
     lines = []
     for check in checks:
         if check.met is None:
             verdict, value = "no figure", "—"
         else:
             verdict = "met" if check.met else "MISSED"
-            value = f"{check.value:.1f} MiB" if check.at_most else f"{check.value:.2f}"
+            value = f"{check.value:.1f} MiB" if check.rss else f"{check.value:.2f}"
         lines.append(f"- {names.get(check.operation, check.operation)}: {check.description}: "
                      f"{value} ({verdict})")
     return "\n".join(lines)
@@ -805,7 +1270,18 @@ def machine_facts(args) -> list[str]:
         f"scimd commit: {commit}",
         f"wrk: -t{args.threads} -c{args.connections}, {args.duration} s per row {warmup}",
         f"command: {' '.join(['bench/run', *sys.argv[1:]])}",
+        *([f"PostgreSQL: {postgres_version()}, cluster of scripts/postgres-test-cluster (fsync=off)"]
+          if args.postgres else []),
     ]
+
+
+def postgres_version() -> str:
+    binaries = sorted(glob.glob("/usr/lib/postgresql/*/bin/postgres"),
+                      key=lambda path: [int(part) for part in re.findall(r"\d+", path)])
+    if not binaries:
+        return "not installed"
+    result = subprocess.run([binaries[-1], "--version"], capture_output=True, text=True)
+    return result.stdout.strip() or "unknown version"
 
 
 def build_scimd(scratch_path: str) -> str:
@@ -849,6 +1325,82 @@ def prepare_scimd_stores(binary: str, args, out: str) -> tuple[str, dict, dict]:
     return key, {"small": small_db, "large": large_db}, {"small": small, "large": small + rest}
 
 
+def measure_operations(operations: list[Operation], args, headers: dict[str, str],
+                       rows: dict[tuple[str, str], Row], entries: list[tuple[Operation, Row]]) -> None:
+    """Measure each operation's targets and record their rows, printing each as it completes.
+
+    Each row is stored under its system, such as "scimd", which the targets compare. The
+    entries keep the measuring order for the table.
+    """
+    for operation in operations:
+        if operation.together:
+            print(f"{operation.name}: {len(operation.targets)} nodes at once ...", end=" ", flush=True)
+            measured = measure_two_nodes(operation, operation.targets, args, headers)
+        else:
+            measured = []
+            for target in operation.targets:
+                print(f"{operation.name}: {target.server.name} ...", end=" ", flush=True)
+                measured.append(measure(operation, target, args, headers))
+                print(describe_row(measured[-1]))
+        if operation.together:
+            print("; ".join(f"{row.system}: {describe_row(row)}" for row in measured))
+        for row in measured:
+            rows[(operation.key, row.system)] = row
+            entries.append((operation, row))
+
+
+def describe_row(row: Row) -> str:
+    if row.error:
+        return f"ERRORS: {row.error}"
+    text = f"{row.requests_per_second:,.0f} req/s"
+    if row.p50_ms is not None:
+        text += f", p50 {row.p50_ms:.2f} ms, p99 {row.p99_ms:.2f} ms"
+    if row.peak_rss is not None:
+        text += f", peak RSS {row.peak_rss / MIB:.1f} MiB"
+    return text
+
+
+def measure_postgres(binary: str, store: str, args, out: str, headers: dict[str, str], files: dict[str, str],
+                     users: int, sample: tuple[str, str], group: BenchGroup, pool: SparePool,
+                     cluster: PostgresCluster) -> list[Operation]:
+    """Copy the large store into a fresh PostgreSQL cluster and return its operations on two nodes."""
+    print(f"starting PostgreSQL in {args.postgres_dir} on 127.0.0.1:{args.postgres_port}")
+    url = cluster.start()
+    migrate_store(binary, store, url)
+    nodes = [start_scimd(f"scimd-pg-{number}", binary, url, out) for number in (1, 2)]
+    for node in nodes:
+        status, body = request_json(node, "/Users?count=0", headers)
+        if status != 200 or (body.get("totalResults") or 0) < users + 1:
+            raise RuntimeError(f"{node.name}: GET /Users?count=0 returned {status} with totalResults "
+                               f"{body.get('totalResults')}, expected 200 and at least {users + 1}")
+    return build_postgres_operations(nodes, files, users, sample, group, pool, headers, args.threads)
+
+
+def add_scaling_notes(entries: list[tuple[Operation, Row]], rows: dict[tuple[str, str], Row],
+                      sizes: list[int]) -> None:
+    """Note the ratios that the targets compare on the rows they concern.
+
+    The largest group's rows get their p50, p99 and req/s relative to the 10-member group's, and
+    each two-node sum row its rate relative to the same operation on one node.
+    """
+    for operation, row in entries:
+        if row.system == "2 nodes, sum" and operation.key.startswith("pg2_"):
+            single = rows.get((operation.key.replace("pg2_", "pg_"), "scimd, 1 node"))
+            value = ratio(row, single)
+            if value is not None:
+                row.note = f"2 nodes / 1 node: {value:.2f}× req/s"
+    if len(sizes) < 2:
+        return
+    for prefix in ("group_patch", "group_get"):
+        small, large = rows.get((f"{prefix}_{sizes[0]}", "scimd")), rows.get((f"{prefix}_{sizes[-1]}", "scimd"))
+        values = [latency_ratio(large, small, "p50_ms"), latency_ratio(large, small, "p99_ms"), ratio(large, small)]
+        if large is None or None in values:
+            continue
+        comparison = (f"vs {sizes[0]} members: p50 {values[0]:.2f}×, p99 {values[1]:.2f}×, "
+                      f"req/s {values[2]:.2f}×")
+        large.note = f"{large.note}; {comparison}" if large.note else comparison
+
+
 def main() -> int:
     args = parse_arguments()
     # Turn SIGTERM into SystemExit, so that the finally clause below stops the servers.
@@ -860,7 +1412,13 @@ def main() -> int:
     facts = machine_facts(args)
     print("\n".join(facts), flush=True)
     binary = os.path.abspath(args.scimd) if args.scimd else build_scimd(args.scratch_path)
+    started = time.monotonic()
 
+    rows: dict[tuple[str, str], Row] = {}
+    entries: list[tuple[Operation, Row]] = []
+    operations: list[Operation] = []
+    sizes = group_sizes(args.users)
+    cluster = PostgresCluster(args.postgres_dir, args.postgres_port)
     try:
         key, stores, users = prepare_scimd_stores(binary, args, out)
         headers = {"Authorization": f"Bearer {key}"}
@@ -882,33 +1440,49 @@ def main() -> int:
         counts = {name: len(pairs) for name, pairs in users.items()}
         samples = {name: pairs[len(pairs) // 2] for name, pairs in users.items()}
         operations = build_operations(servers, files, counts, samples, headers)
+        measure_operations(operations, args, headers, rows, entries)
+        servers["small"].stop()
+        servers["peer"].stop()
+        servers["ceiling"].stop()
 
-        # Each row is stored under its system ("scimd"), which the targets compare, and under its
-        # server ("scimd-large", "scimd-small"), which the table looks up.
-        rows: dict[tuple[str, str], Row] = {}
-        for operation in operations:
-            for target in operation.targets:
-                system = target.server.name
-                print(f"{operation.name}: {system} ...", end=" ", flush=True)
-                row = measure(operation, target, args, headers)
-                system_key = "scimd" if system.startswith("scimd") else system
-                rows[(operation.key, system_key)] = row
-                rows[(operation.key, system)] = row
-                if row.error:
-                    print(f"ERRORS: {row.error}")
-                else:
-                    print(f"{row.requests_per_second:,.0f} req/s, p50 {row.p50_ms:.2f} ms, "
-                          f"p99 {row.p99_ms:.2f} ms, peak RSS {row.peak_rss / MIB:.1f} MiB")
-    finally:
+        large = servers["large"]
+        print(f"seeding groups of {', '.join(str(size) for size in sizes)} members on {large.name}")
+        pool = prepare_spare_pool(large, headers, args, out)
+        groups = seed_groups(large, stores["large"], headers, users["large"], sizes)
+        group_operations = build_group_operations(large, stores["large"], counts["large"], groups, pool, headers)
+        operations += group_operations
+        measure_operations(group_operations, args, headers, rows, entries)
+        for group in groups:
+            check_members(stores["large"], group)
+        print("  every group contains its seeded members again")
         stop_all()
 
-    measured = {k: v for k, v in rows.items() if k[1] in ("scimd", "scim2-server", "ceiling")}
-    checks = evaluate_targets(measured)
+        if args.postgres:
+            postgres_operations = measure_postgres(
+                binary, stores["large"], args, out, headers, files, counts["large"], samples["large"],
+                groups[-1], pool, cluster)
+            operations += postgres_operations
+            measure_operations(postgres_operations, args, headers, rows, entries)
+        else:
+            print(args.postgres_note)
+    finally:
+        stop_all()
+        if cluster.started:
+            cluster.stop()
+
+    add_scaling_notes(entries, rows, sizes)
+    scimd_rows = [(operation.key, row) for operation, row in entries if row.system.startswith("scimd")]
+    checks = evaluate_targets(rows, scimd_rows, sizes)
+    with open("/proc/loadavg") as loadavg:
+        load = " ".join(loadavg.read().split()[:3])
     report = "\n".join([
         "",
         *facts,
+        f"load average at the end: {load}",
+        f"run time after the build: {(time.monotonic() - started) / 60:.1f} min",
+        *([args.postgres_note] if args.postgres_note else []),
         "",
-        render_table(operations, rows, checks),
+        render_table(entries, rows, checks),
         "",
         "Targets:",
         render_checks(checks, operations),
@@ -917,9 +1491,9 @@ def main() -> int:
     with open(os.path.join(out, "report.md"), "w") as report_file:
         report_file.write(report + "\n")
     with open(os.path.join(out, "results.json"), "w") as results_file:
-        json.dump([{"operation": k[0], "server": k[1], **v.__dict__} for k, v in rows.items()
-                   if k[1] in ("scimd", "scim2-server", "ceiling")], results_file, indent=2)
-    errors = [row for row in measured.values() if row.error]
+        json.dump([{"operation": operation.key, "server": row.system, **row.__dict__}
+                   for operation, row in entries], results_file, indent=2)
+    errors = [row for _, row in entries if row.error]
     if errors:
         print(f"\n{len(errors)} rows had errors and report no figures.")
     return 1 if errors else 0
