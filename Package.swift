@@ -7,7 +7,7 @@ let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
     // Imports are internal unless marked otherwise, so no target re-exports a C module by accident.
     .enableUpcomingFeature("InternalImportsByDefault"),
-    // A file sees only the modules it imports itself.
+    // A file can use only the modules it imports itself.
     .enableUpcomingFeature("MemberImportVisibility"),
 ]
 

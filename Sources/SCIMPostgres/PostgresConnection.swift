@@ -188,7 +188,7 @@ extension PostgresConnection {
     /// Commits the open transaction.
     ///
     /// - Throws: `internalFailure` when an earlier statement failed inside it, because PostgreSQL then
-    ///   answers COMMIT by rolling back; the mapped error when COMMIT itself fails.
+    ///   rolls back on COMMIT; the mapped error when COMMIT itself fails.
     func commit() throws(SCIMError) {
         if let handle, PQtransactionStatus(handle) == PQTRANS_INERROR {
             throw .internalFailure("A statement of the transaction failed earlier, so PostgreSQL rolled it back.")

@@ -31,7 +31,7 @@ final class PostgresPool: Sendable {
         self.slots = DispatchSemaphore(value: max(size, 1))
     }
 
-    /// Lends a connection to `body`; `reused` tells it whether the connection served an earlier borrower.
+    /// Lends a connection to `body`; `reused` is true when the connection served an earlier borrower.
     ///
     /// - Throws: `unavailable` after ``close()``, when every slot stays busy for the wait timeout, or when
     ///   no connection can be opened.

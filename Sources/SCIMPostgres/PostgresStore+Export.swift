@@ -55,7 +55,7 @@ extension PostgresStore: StoreExport {
             try connection.executeScript("LOCK TABLE teams IN SHARE ROW EXCLUSIVE MODE")
             let existing = try connection.queryFirst("SELECT count(*) FROM teams") { $0.integer(0) } ?? 0
             guard existing == 0 else {
-                throw .invalidValue("The target database already holds \(existing) teams; migrate into an empty one.")
+                throw .invalidValue("The target database already contains \(existing) teams; migrate into an empty database.")
             }
 
             let counts = snapshot.countsByTeam()

@@ -3,7 +3,7 @@ import SCIMCore
 /// Memberships are rows of `group_members`, so each call reads or writes only the rows it names, except
 /// the calls that return or remove a whole group. Calls that name many users send them as one array.
 extension PostgresTransaction {
-    /// The most members one INSERT statement adds, so that one array parameter stays a few hundred KB.
+    /// The maximum number of members one INSERT statement adds, so that one array parameter stays a few hundred KB.
     static let membersPerStatement = 1_000
 
     /// Returns the members in the order they were added, with one join to `users` for the display fallback.

@@ -51,7 +51,7 @@ extension SQLiteStore: StoreExport {
             let connection = try Self.connection(of: transaction)
             let existing = try connection.queryFirst("SELECT count(*) FROM teams") { $0.integer(0) } ?? 0
             guard existing == 0 else {
-                throw .invalidValue("The target database already holds \(existing) teams; migrate into an empty one.")
+                throw .invalidValue("The target database already contains \(existing) teams; migrate into an empty database.")
             }
             let counts = snapshot.countsByTeam()
             for team in snapshot.teams {

@@ -147,7 +147,7 @@ struct MultiNodeTests {
         #expect(copy.exit == .exited(0), "\(copy)")
         #expect(copy.stdout.contains("Copied 1 teams, 2 users, 1 API keys"))
         #expect(again.exit == .exited(1))
-        #expect(again.stderr.contains("already holds 1 teams"))
+        #expect(again.stderr.contains("already contains 1 teams"))
         #expect(user.status == 200)
         #expect(user.json["meta"]["created"].string == created.json["meta"]["created"].string)
     }

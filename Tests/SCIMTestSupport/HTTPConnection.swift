@@ -3,7 +3,7 @@ import Glibc
 
 /// One TCP connection to 127.0.0.1 that writes raw bytes and reads HTTP/1.1 responses.
 ///
-/// Reads and writes time out after `timeoutSeconds`, so a server that stops answering fails the
+/// Reads and writes time out after `timeoutSeconds`, so a server that stops responding fails the
 /// test instead of hanging it.
 package final class HTTPConnection {
     private let descriptor: Int32

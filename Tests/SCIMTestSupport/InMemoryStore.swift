@@ -19,7 +19,7 @@ package final class InMemoryStore: ResourceStore, @unchecked Sendable {
         package var nextTeamID: Int64 = 1
     }
 
-    // Every access to `state`, `injectedFailure` and `isClosed` holds `lock`, which makes the class
+    // Every access to `state`, `injectedFailure` and `isClosed` takes `lock`, which makes the class
     // safe to share between threads.
     private let lock = NSLock()
     private var state = State()

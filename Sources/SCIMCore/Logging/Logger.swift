@@ -146,7 +146,7 @@ package protocol LogSink: Sendable {
 
 /// Writes log lines to standard error without mixing lines from different threads.
 ///
-/// A line is written at once when no other thread is writing; lines that arrive during a write are
+/// A line is written at once when no other thread is writing. Lines that arrive during a write are
 /// collected and go out together in the next `write(2)`, so a busy server makes fewer system calls
 /// and a quiet one shows each line immediately.
 package final class StandardErrorSink: LogSink {

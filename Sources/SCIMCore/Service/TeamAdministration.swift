@@ -1,6 +1,6 @@
 /// The command-line operations on teams, admins and API keys. SCIM never reaches these.
 package struct TeamAdministration: Sendable {
-    /// A failure to report to the operator, with a message that tells what to do next.
+    /// A failure to report to the operator, with a message that names the next step.
     package struct Failure: Error, Sendable, CustomStringConvertible {
         package let message: String
         package var description: String { message }

@@ -7,7 +7,7 @@ package protocol StoreExport: ResourceStore {
     func exportSnapshot() throws(SCIMError) -> StoreSnapshot
 
     /// Writes `snapshot` in one write transaction; nothing is written when it throws.
-    /// - Throws: `invalidValue` when the store already holds a team; the store's errors otherwise.
+    /// - Throws: `invalidValue` when the store already contains a team; the store's errors otherwise.
     func importSnapshot(_ snapshot: StoreSnapshot) throws(SCIMError)
 }
 
