@@ -19,7 +19,7 @@ package protocol ResourceStore: Sendable {
 /// The operations available inside one transaction.
 ///
 /// Writes throw when called inside ``ResourceStore/read(_:)``.
-package protocol StoreTransaction: GroupTransaction {
+package protocol StoreTransaction: GroupTransaction, ListingTransaction {
     // MARK: Teams
 
     /// Returns the team with this exact name, deleted or not.
