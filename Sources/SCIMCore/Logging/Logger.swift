@@ -152,10 +152,26 @@ package protocol LogSink: Sendable {
 package final class StandardErrorSink: LogSink {
     package static let shared = StandardErrorSink()
 
+    /// Two buffers take turns: threads append lines to `pending` while the one writing thread writes
+    /// the other, then hands it back emptied as `spare`. Swapping them, never copying, means no line
+    /// costs an allocation once both buffers have grown to the usual batch size.
     private struct State {
         var pending: [UInt8] = []
+        var spare: [UInt8] = []
         var isWriting = false
+
+        /// Takes the pending lines and leaves the spare buffer in their place.
+        mutating func takePending() -> [UInt8] {
+            var taken = spare
+            spare = []
+            swap(&taken, &pending)
+            return taken
+        }
     }
+
+    /// The capacity above which a written buffer is freed, not kept, so that one burst of lines does
+    /// not hold its memory for the life of the process.
+    private static let maxKeptCapacity = 1 << 20
 
     private let state = Mutex(State())
 
@@ -164,18 +180,19 @@ package final class StandardErrorSink: LogSink {
             state.pending.append(contentsOf: bytes)
             guard !state.isWriting else { return nil }
             state.isWriting = true
-            defer { state.pending.removeAll(keepingCapacity: true) }
-            return state.pending
+            return state.takePending()
         }
-        while let bytes = batch {
-            Self.writeAll(bytes)
+        while var written = batch {
+            Self.writeAll(written)
+            // The buffer is referenced only here now, so emptying it keeps its storage without a copy.
+            written.removeAll(keepingCapacity: written.capacity <= Self.maxKeptCapacity)
             batch = state.withLock { state in
+                swap(&state.spare, &written)
                 guard !state.pending.isEmpty else {
                     state.isWriting = false
                     return nil
                 }
-                defer { state.pending.removeAll(keepingCapacity: true) }
-                return state.pending
+                return state.takePending()
             }
         }
     }
