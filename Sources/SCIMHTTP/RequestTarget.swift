@@ -19,22 +19,25 @@ struct RequestTarget: Sendable {
         guard target.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else {
             throw .invalidSyntax("The request target must be ASCII, with other bytes percent-encoded.")
         }
-        let parts = target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
-        rawPath = String(parts[0])
+        // The target is ASCII, so splitting its UTF-8 bytes is exact and spares Character iteration.
+        let queryStart = target.utf8.firstIndex(of: UInt8(ascii: "?"))
+        rawPath = String(target[..<(queryStart ?? target.endIndex)])
         var segments: [String] = []
-        for segment in rawPath.split(separator: "/") {
-            guard let decoded = Self.percentDecode(segment, plusIsSpace: false) else {
+        for segment in rawPath.utf8.split(separator: UInt8(ascii: "/")) {
+            guard let decoded = Self.percentDecode(Substring(segment), plusIsSpace: false) else {
                 throw .invalidSyntax("The request path is not valid percent-encoded UTF-8.")
             }
             segments.append(decoded)
         }
         self.segments = segments
         query = []
-        guard parts.count == 2 else { return }
-        for pair in parts[1].split(separator: "&") {
-            let nameAndValue = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            guard let name = Self.percentDecode(nameAndValue[0], plusIsSpace: true),
-                let value = Self.percentDecode(nameAndValue.count == 2 ? nameAndValue[1] : "", plusIsSpace: true)
+        guard let queryStart else { return }
+        let queryText = target[target.utf8.index(after: queryStart)...]
+        for pair in queryText.utf8.split(separator: UInt8(ascii: "&")) {
+            let nameEnd = pair.firstIndex(of: UInt8(ascii: "=")) ?? pair.endIndex
+            let valueStart = nameEnd == pair.endIndex ? nameEnd : pair.index(after: nameEnd)
+            guard let name = Self.percentDecode(Substring(pair[..<nameEnd]), plusIsSpace: true),
+                let value = Self.percentDecode(Substring(pair[valueStart...]), plusIsSpace: true)
             else {
                 throw .invalidSyntax("The query string is not valid percent-encoded UTF-8.")
             }

@@ -1,4 +1,5 @@
 import SCIMCore
+import Synchronization
 
 extension SCIMHandler {
     /// Builds the response for an error, logging the cause of a 5xx at `error` and a 4xx at `debug`.
@@ -48,18 +49,29 @@ extension SCIMHandler {
         return "http://\(host)/scim/v2"
     }
 
-    /// Returns a request id: 16 random hex characters.
+    /// Returns a request id: 16 hex characters, distinct for every request of this process.
+    ///
+    /// A counter from a random start goes through the SplitMix64 finaliser, a bijection on 64 bits, so ids
+    /// look random and never repeat within a process, without a getrandom call per request.
     static func makeRequestID() -> String {
-        var generator = SystemRandomNumberGenerator()
-        let value: UInt64 = generator.next()
-        let digits = String(value, radix: 16)
-        return String(repeating: "0", count: 16 - digits.count) + digits
+        var value = requestCounter.wrappingAdd(0x9E37_79B9_7F4A_7C15, ordering: .relaxed).newValue
+        value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
+        value ^= value >> 31
+        var digits = [UInt8](repeating: UInt8(ascii: "0"), count: 16)
+        for position in 0..<16 {
+            let nibble = UInt8(truncatingIfNeeded: value >> (60 - 4 * position)) & 0xF
+            digits[position] = nibble < 10 ? UInt8(ascii: "0") + nibble : UInt8(ascii: "a") + nibble - 10
+        }
+        return String(decoding: digits, as: UTF8.self)
     }
+
+    private static let requestCounter = Atomic<UInt64>(UInt64.random(in: .min ... .max))
 
     /// Returns the path of a request target without its query, cut to 200 bytes.
     private static func pathForLog(_ target: String) -> String {
-        let path = target.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first ?? ""
-        return String(path.prefix(200))
+        let pathEnd = target.utf8.firstIndex(of: UInt8(ascii: "?")) ?? target.endIndex
+        return String(target[..<pathEnd].prefix(200))
     }
 
     private static func isPlausibleHost(_ host: String) -> Bool {

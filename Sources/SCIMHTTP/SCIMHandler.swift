@@ -67,17 +67,38 @@ package final class SCIMHandler: HTTPHandler {
         let context = RequestContext(
             requestID: requestID, baseURL: publicBaseURL(request), logger: logger.with("scim.request.id", requestID),
             ifMatch: ifMatch)
-        let caller = try service.authenticate(
+        let isSearch = if case .search = route { true } else { false }
+        guard request.method == "GET" || isSearch else {
+            let caller = try authenticate(request, operation: operation, context: context)
+            teamID = caller.team.id
+            // Each bulk operation counts as one write, so the bulk request itself does not.
+            if route != .bulk { try service.admit(caller, isWrite: true) }
+            return try dispatch(route, request: request, target: target, caller: caller, context: context)
+        }
+
+        // A request that only reads authenticates and runs in one read transaction. The rate limit is
+        // checked after it, so the limiter never needs a second store connection while the first is
+        // held. That order changes nothing a client sees: a limited read still gets 429, and the
+        // outcome of the read, an error included, is returned only once the limit admits it.
+        var outcome: Result<HTTPResponse, SCIMError> = .failure(.internalFailure("The read did not run."))
+        let caller = try service.withSharedRead(operation, context) { joined throws(SCIMError) -> Caller in
+            let caller = try authenticate(request, operation: operation, context: joined)
+            outcome = Result { () throws(SCIMError) -> HTTPResponse in
+                try dispatch(route, request: request, target: target, caller: caller, context: joined)
+            }
+            return caller
+        }
+        teamID = caller.team.id
+        try service.admit(caller, isWrite: false)
+        return notModifiedIfCurrent(try outcome.get(), request: request)
+    }
+
+    private func authenticate(_ request: HTTPRequest, operation: Operation, context: RequestContext)
+        throws(SCIMError) -> Caller
+    {
+        try service.authenticate(
             authorization: request.header("Authorization"), apiKeyHeader: request.header("X-API-Key"),
             operation: operation, context: context)
-        teamID = caller.team.id
-        // Each bulk operation counts as one write, so the bulk request itself does not; a search reads.
-        if route != .bulk {
-            let isSearch = if case .search = route { true } else { false }
-            try service.admit(caller, isWrite: request.method != "GET" && !isSearch)
-        }
-        let response = try dispatch(route, request: request, target: target, caller: caller, context: context)
-        return notModifiedIfCurrent(response, request: request)
     }
 
     /// Returns 304 for a GET whose `If-None-Match` names the resource's current ETag (RFC 7232 §3.2).

@@ -144,11 +144,12 @@ extension SQLiteConnection {
     /// `immediate` takes the write lock at BEGIN. In WAL mode a write transaction that began therefore does
     /// not fail later with SQLITE_BUSY.
     func transaction<T>(immediate: Bool, _ body: () throws(SCIMError) -> T) throws(SCIMError) -> T {
-        try executeScript(immediate ? "BEGIN IMMEDIATE" : "BEGIN")
+        // BEGIN and COMMIT go through the statement cache like any query, so no request parses them again.
+        _ = try execute(immediate ? "BEGIN IMMEDIATE" : "BEGIN")
         let result: T
         do {
             result = try body()
-            try executeScript("COMMIT")
+            _ = try execute("COMMIT")
         } catch {
             throw rollBack(after: error)
         }

@@ -121,10 +121,10 @@ package final class SQLiteStore: ResourceStore {
             return
         }
         do throws(SCIMError) {
-            try connection.executeScript("BEGIN IMMEDIATE")
+            _ = try connection.execute("BEGIN IMMEDIATE")
             var committed: [PendingWrite] = []
             for job in batch {
-                try connection.executeScript("SAVEPOINT batched_write")
+                _ = try connection.execute("SAVEPOINT batched_write")
                 let transaction = SQLiteTransaction(connection: connection, isWritable: true)
                 let failure = job.body(transaction)
                 transaction.invalidate()
@@ -139,9 +139,9 @@ package final class SQLiteStore: ResourceStore {
                 } else {
                     committed.append(job)
                 }
-                try connection.executeScript("RELEASE batched_write")
+                _ = try connection.execute("RELEASE batched_write")
             }
-            try connection.executeScript("COMMIT")
+            _ = try connection.execute("COMMIT")
             for job in committed { job.isFinished = true }
         } catch {
             // The batch itself failed (BEGIN, a savepoint or COMMIT): nothing of it is durable.

@@ -7,6 +7,14 @@ package enum Timestamp {
 
     /// Formats milliseconds since the epoch as `YYYY-MM-DDTHH:MM:SS.mmmZ`.
     package static func format(milliseconds: Int64) -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(24)
+        append(milliseconds: milliseconds, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Formats any Int64, including years outside 0...9999, which get more digits or a sign.
+    private static func formatOutsideFourDigitYears(milliseconds: Int64) -> String {
         // Remainders are taken before any multiplication, so every Int64 formats without overflow.
         let seconds = milliseconds.floorDivided(by: 1000)
         let millis = Int((milliseconds % 1000 + 1000) % 1000)
@@ -26,7 +34,7 @@ package enum Timestamp {
         let secondOfDay = Int((seconds % 86_400 + 86_400) % 86_400)
         let (year, month, day) = civilDate(daysSinceEpoch: days)
         guard (0...9999).contains(year) else {
-            bytes.append(contentsOf: format(milliseconds: milliseconds).utf8)
+            bytes.append(contentsOf: formatOutsideFourDigitYears(milliseconds: milliseconds).utf8)
             return
         }
         appendDigits(Int(year), 4, &bytes)

@@ -20,6 +20,8 @@ package struct RequestContext: Sendable {
     /// The entity tags of `If-Match` (RFC 7232 §3.1) that a write requires, or nil when the request has
     /// none or the profile offers no ETags.
     package var ifMatch: [String]?
+    /// The read transaction that every read of this request joins, set by ``SCIMService/withSharedRead(_:_:_:)``.
+    package var sharedRead: SharedReadTransaction?
 
     package init(requestID: String, baseURL: String, logger: Logger, ifMatch: [String]? = nil) {
         self.requestID = requestID
@@ -38,6 +40,19 @@ package struct RequestContext: Sendable {
                 status: 412,
                 detail: "The resource changed: its version is \(current), not \(ifMatch.joined(separator: ", ")).")
         }
+    }
+}
+
+/// A store read transaction that authentication and the operation of one request both use, so that
+/// they read one snapshot and a GET pays for one BEGIN and COMMIT.
+///
+/// It is `@unchecked Sendable` because it never leaves the thread that runs its request, and the
+/// transaction ends when ``SCIMService/withSharedRead(_:_:_:)`` returns.
+package final class SharedReadTransaction: @unchecked Sendable {
+    let transaction: any StoreTransaction
+
+    init(_ transaction: any StoreTransaction) {
+        self.transaction = transaction
     }
 }
 

@@ -99,12 +99,27 @@ package final class SCIMService: Sendable {
         return trimmed
     }
 
+    /// Runs `body` inside one read transaction that every read made with the context it receives joins.
+    ///
+    /// Writes made with that context still get their own write transaction, so it suits requests that
+    /// only read. The transaction ends when `body` returns; nothing may keep the context beyond that.
+    package func withSharedRead<T>(
+        _ operation: Operation, _ context: RequestContext, _ body: (RequestContext) throws(SCIMError) -> T
+    ) throws(SCIMError) -> T {
+        try run(operation, context) { transaction throws(SCIMError) in
+            var joined = context
+            joined.sharedRead = SharedReadTransaction(transaction)
+            return try body(joined)
+        }
+    }
+
     /// Runs `body` in a read or write transaction and turns store failures into the operation's 500.
     func run<T>(
         _ operation: Operation, _ context: RequestContext, write: Bool = false,
         _ body: (any StoreTransaction) throws(SCIMError) -> T
     ) throws(SCIMError) -> T {
         do {
+            if !write, let shared = context.sharedRead { return try body(shared.transaction) }
             return write ? try store.write(body) : try store.read(body)
         } catch  where error.status == 500 {
             throw catalogue.internalFailure(operation, requestID: context.requestID, underlying: error.underlying)
