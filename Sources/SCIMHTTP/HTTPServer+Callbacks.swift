@@ -95,6 +95,12 @@ extension HTTPServer {
         case .responded:
             uploadDataSize.pointee = 0
             return .YES
+        case .awaitingResponse:
+            // libmicrohttpd calls again after the blocking pool resumed the connection.
+            guard let response = request.pendingResponse else { return .YES }
+            request.phase = .responded
+            request.pendingResponse = nil
+            return queue(response, on: connection)
         case .receivingBody, .overLimit:
             guard uploadDataSize.pointee == 0 else {
                 request.receive(uploadData, count: uploadDataSize.pointee, limit: configuration.maxBodyBytes)
@@ -134,13 +140,26 @@ extension HTTPServer {
             headers: requestHeaders(of: connection),
             body: request.body
         )
-        let response =
-            request.phase == .overLimit
-            ? handler.bodyTooLarge(message, limit: configuration.maxBodyBytes)
-            : handler.handle(message)
-        request.phase = .responded
         request.body = []
-        return queue(response, on: connection)
+        if request.phase == .overLimit {
+            request.phase = .responded
+            return queue(handler.bodyTooLarge(message, limit: configuration.maxBodyBytes), on: connection)
+        }
+        guard let blockingPool, message.method != "GET", message.method != "HEAD" else {
+            request.phase = .responded
+            return queue(handler.handle(message), on: connection)
+        }
+
+        // The connection sleeps until the pool has the response. libmicrohttpd then calls the access
+        // handler again, which queues it; the resume orders the pool's write before that read.
+        request.phase = .awaitingResponse
+        MHD_suspend_connection(connection)
+        let suspended = SuspendedRequest(state: request, connection: connection)
+        blockingPool.submit { [handler] in
+            suspended.state.pendingResponse = handler.handle(message)
+            MHD_resume_connection(suspended.connection)
+        }
+        return .YES
     }
 }
 
@@ -149,10 +168,19 @@ private func unretainedServer(_ context: UnsafeMutableRawPointer) -> HTTPServer 
     Unmanaged<HTTPServer>.fromOpaque(context).takeUnretainedValue()
 }
 
+/// A request handed to the blocking pool while its connection is suspended.
+///
+/// `@unchecked Sendable` because exactly one thread touches the state at a time: the worker thread
+/// until it suspends the connection, the pool thread until it resumes it, then the worker again.
+private struct SuspendedRequest: @unchecked Sendable {
+    let state: RequestState
+    let connection: OpaquePointer
+}
+
 /// Per-request state kept while libmicrohttpd processes one request.
 ///
 /// Not `Sendable`: libmicrohttpd handles a connection on one worker thread, so a request's state is
-/// only touched by that thread.
+/// only touched by that thread, except while the blocking pool holds it (see ``SuspendedRequest``).
 final class RequestState {
     enum Phase {
         /// The request line has arrived, but the access handler has not yet run.
@@ -165,6 +193,8 @@ final class RequestState {
         // gets `bodyTooLarge`. Memory stays bounded but upload time does not. Returning MHD_NO at once
         // would end the upload sooner, but the client would get a reset instead of the response.
         case overLimit
+        /// The connection is suspended while the blocking pool runs the handler.
+        case awaitingResponse
         /// A response is queued, and nothing else is done for this request.
         case responded
     }
@@ -174,6 +204,8 @@ final class RequestState {
     var method = ""
     var body: [UInt8] = []
     var phase = Phase.awaitingHeaders
+    /// The blocking pool's response, set before it resumes the connection.
+    var pendingResponse: HTTPResponse?
 
     init(target: String) {
         self.target = target

@@ -18,12 +18,21 @@ package final class HTTPServer: Sendable {
     let requests = Mutex(RequestTally())
     /// The latest message libmicrohttpd logged, so that a failed start can report its reason.
     let lastDaemonMessage = Mutex<String?>(nil)
+    /// The threads that run requests which may block on storage, or nil when the worker threads run them.
+    let blockingPool: BlockingWorkPool?
 
     /// Creates a server that is not yet listening. ``start()`` binds the socket.
     package init(configuration: Configuration, handler: any HTTPHandler, logger: Logger) {
         self.configuration = configuration
         self.handler = handler
         self.logger = logger
+        self.blockingPool =
+            configuration.blockingThreadCount > 0
+            ? BlockingWorkPool(threadCount: configuration.blockingThreadCount, label: "scimd-blocking") : nil
+    }
+
+    deinit {
+        blockingPool?.stop()
     }
 
     /// Number of requests whose first line has arrived and whose completion has not been reported.
@@ -64,6 +73,8 @@ package final class HTTPServer: Sendable {
 
             let listenSocket = stopAccepting(daemon)
             waitForRequestsInFlight(upTo: gracePeriodSeconds)
+            // A job still running would resume its connection after MHD_stop_daemon freed it.
+            blockingPool?.waitUntilIdle()
 
             MHD_stop_daemon(daemon)
             if listenSocket != MHD_INVALID_SOCKET {
@@ -113,6 +124,7 @@ package final class HTTPServer: Sendable {
             ("connectionLimit", configuration.connectionLimit, 1),
             ("listenBacklog", configuration.listenBacklog, 1),
             ("connectionMemoryLimit", configuration.connectionMemoryLimit, 4096),
+            ("blockingThreadCount", configuration.blockingThreadCount, 0),
         ]
         for limit in limits where limit.value < limit.minimum || limit.value > Int(UInt32.max) {
             throw .invalidConfiguration("\(limit.name) is \(limit.value), expected \(limit.minimum) or more")
@@ -120,7 +132,8 @@ package final class HTTPServer: Sendable {
         guard (0...65535).contains(configuration.port) else {
             throw .invalidConfiguration("port is \(configuration.port), expected 0 to 65535")
         }
-        return MHD_USE_EPOLL_INTERNAL_THREAD.rawValue | MHD_USE_ERROR_LOG.rawValue | MHD_USE_ITC.rawValue
+        let flags = MHD_USE_EPOLL_INTERNAL_THREAD.rawValue | MHD_USE_ERROR_LOG.rawValue | MHD_USE_ITC.rawValue
+        return blockingPool == nil ? flags : flags | MHD_ALLOW_SUSPEND_RESUME.rawValue
     }
 
     /// Quiesces the daemon and makes the kernel reject new connections. Returns the listen socket,

@@ -6,15 +6,23 @@ import SCIMTestSupport
 import Synchronization
 import Testing
 
-/// Records every request and responds `ok <body length>`. A `/slow` target waits 300 ms first.
+/// Records every request and responds `ok <body length>`. A `/slow` target waits 300 ms first, and a
+/// `/hold` target waits until the test signals `gate` (at most 10 s).
 final class RecordingHandler: HTTPHandler {
     let handled = Mutex<[HTTPRequest]>([])
     let rejected = Mutex<[HTTPRequest]>([])
+    let gate = DispatchSemaphore(value: 0)
+    let holding = Atomic<Int>(0)
 
     func handle(_ request: HTTPRequest) -> HTTPResponse {
         handled.withLock { $0.append(request) }
         if request.target.hasPrefix("/slow") {
             usleep(300_000)
+        }
+        if request.target.hasPrefix("/hold") {
+            holding.add(1, ordering: .relaxed)
+            _ = gate.wait(timeout: .now() + 10)
+            holding.subtract(1, ordering: .relaxed)
         }
         return HTTPResponse(
             status: 200,
@@ -38,9 +46,10 @@ struct RunningServer {
     let logs = MemoryLogSink()
     let port: Int
 
-    init(maxBodyBytes: Int = 1 << 20) throws {
+    init(maxBodyBytes: Int = 1 << 20, threadCount: Int = 2, blockingThreadCount: Int = 32) throws {
         let configuration = HTTPServer.Configuration(
-            host: "127.0.0.1", port: 0, threadCount: 2, maxBodyBytes: maxBodyBytes)
+            host: "127.0.0.1", port: 0, threadCount: threadCount, maxBodyBytes: maxBodyBytes,
+            blockingThreadCount: blockingThreadCount)
         let logger = Logger(label: "scim.http", minimumLevel: .debug, sink: logs)
         server = HTTPServer(configuration: configuration, handler: handler, logger: logger)
         port = try server.start().port
@@ -298,6 +307,64 @@ struct HTTPServerTests {
         #expect(running.server.requestsInFlight == 0)
         #expect(RawHTTPClient.connectionError(port: running.port) == ECONNREFUSED)
         running.server.shutdown(gracePeriodSeconds: 1)
+    }
+}
+
+@Suite(.timeLimit(.minutes(1)))
+struct BlockingPoolTests {
+    @Test func heldWritesLeaveWorkerServingReads() throws {
+        let running = try RunningServer(threadCount: 1)
+        defer { running.server.shutdown(gracePeriodSeconds: 1) }
+        let writers = try (0..<3).map { _ in try running.connect() }
+        for writer in writers {
+            try writer.send("POST /hold HTTP/1.1\r\nHost: a\r\nContent-Length: 2\r\n\r\n{}")
+        }
+        try waitUntil { running.handler.holding.load(ordering: .relaxed) == 3 }
+
+        let reader = try running.connect()
+        try reader.send("GET /read HTTP/1.1\r\nHost: a\r\n\r\n")
+        let read = try reader.readResponse()
+        #expect(read.status == 200)
+        #expect(running.handler.holding.load(ordering: .relaxed) == 3)
+
+        for _ in writers { running.handler.gate.signal() }
+        for writer in writers {
+            let response = try writer.readResponse()
+            #expect(response.status == 200)
+            #expect(response.text == "ok 2")
+        }
+    }
+
+    @Test func withoutPoolWritesRunOnWorker() throws {
+        let running = try RunningServer(threadCount: 1, blockingThreadCount: 0)
+        defer { running.server.shutdown(gracePeriodSeconds: 1) }
+        let writer = try running.connect()
+        try writer.send("POST /hold HTTP/1.1\r\nHost: a\r\nContent-Length: 0\r\n\r\n")
+        try waitUntil { running.handler.holding.load(ordering: .relaxed) == 1 }
+        running.handler.gate.signal()
+
+        let response = try writer.readResponse()
+        #expect(response.status == 200)
+        #expect(response.text == "ok 0")
+    }
+
+    @Test func shutdownWaitsForPooledWrite() throws {
+        let running = try RunningServer()
+        let client = try running.connect()
+        try client.send("POST /slow HTTP/1.1\r\nHost: a\r\nContent-Length: 0\r\n\r\n")
+        try waitUntil { running.server.requestsInFlight == 1 }
+
+        let finished = Mutex(false)
+        Thread.detachNewThread {
+            running.server.shutdown(gracePeriodSeconds: 5)
+            finished.withLock { $0 = true }
+        }
+        let response = try client.readResponse()
+        try waitUntil { finished.withLock { $0 } }
+
+        #expect(response.status == 200)
+        #expect(response.header("Connection") == "close")
+        #expect(running.server.requestsInFlight == 0)
     }
 }
 
