@@ -86,8 +86,13 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "SCIMCryptoTests",
+            dependencies: ["SCIMCore", "SCIMCrypto"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "EndToEndTests",
-            dependencies: ["SCIMCore", "SCIMTestSupport"],
+            dependencies: ["SCIMCore", "SCIMCrypto", "SCIMTestSupport"],
             swiftSettings: swiftSettings
         ),
     ]

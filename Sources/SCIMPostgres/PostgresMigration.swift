@@ -11,7 +11,7 @@ struct PostgresMigration {
     let statements: [String]
 
     /// Every migration, oldest first.
-    static let all: [PostgresMigration] = [initialSchema, rateLimits]
+    static let all: [PostgresMigration] = [initialSchema, rateLimits, optionalActiveAndPasswords]
 
     /// The key of the session-level advisory lock that migrating nodes take one at a time. Rate limits
     /// use non-negative keys, so a negative one never collides with them.
@@ -150,6 +150,21 @@ struct PostgresMigration {
             END
             $$
             """,
+        ]
+    )
+}
+
+extension PostgresMigration {
+    static let optionalActiveAndPasswords = PostgresMigration(
+        version: 3,
+        summary: "users.active may be unassigned (NULL), users.password_hash, teams.inactive_count",
+        statements: [
+            // inactive_count counts the users whose active is false, as active_count counts those whose
+            // active is true; a user with active unassigned counts in neither.
+            "ALTER TABLE teams ADD COLUMN inactive_count bigint NOT NULL DEFAULT 0",
+            "UPDATE teams SET inactive_count = (SELECT count(*) FROM users WHERE team_id = teams.id AND NOT active)",
+            "ALTER TABLE users ALTER COLUMN active DROP NOT NULL",
+            "ALTER TABLE users ADD COLUMN password_hash text",
         ]
     )
 }

@@ -32,6 +32,11 @@ struct PostgresRow {
         isNull(column) ? nil : integer(column)
     }
 
+    /// Returns a `boolean` column, or nil for NULL.
+    func nullableBoolean(_ column: Int32) -> Bool? {
+        isNull(column) ? nil : boolean(column)
+    }
+
     /// Returns a `boolean` column, which PostgreSQL's text format writes as `t` or `f`.
     func boolean(_ column: Int32) -> Bool {
         text(column) == "t"

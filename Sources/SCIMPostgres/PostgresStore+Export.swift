@@ -19,7 +19,9 @@ extension PostgresStore: StoreExport {
             snapshot.users = try connection.query(
                 "SELECT \(PostgresTransaction.userColumns), u.seq FROM users AS u ORDER BY u.team_id, u.seq"
             ) { (row) throws(SCIMError) in
-                StoreSnapshot.User(record: try PostgresTransaction.decodeUser(row), seq: row.integer(12))
+                StoreSnapshot.User(
+                    record: try PostgresTransaction.decodeUser(row),
+                    seq: row.integer(PostgresTransaction.userColumnCount))
             }
             snapshot.keys = try connection.query(
                 "SELECT \(PostgresTransaction.keyColumns) FROM api_keys AS k ORDER BY k.team_id, k.created, k.position",
@@ -55,7 +57,8 @@ extension PostgresStore: StoreExport {
             try connection.executeScript("LOCK TABLE teams IN SHARE ROW EXCLUSIVE MODE")
             let existing = try connection.queryFirst("SELECT count(*) FROM teams") { $0.integer(0) } ?? 0
             guard existing == 0 else {
-                throw .invalidValue("The target database already contains \(existing) teams; migrate into an empty database.")
+                throw .invalidValue(
+                    "The target database already contains \(existing) teams; migrate into an empty database.")
             }
 
             let counts = snapshot.countsByTeam()
@@ -101,14 +104,14 @@ extension PostgresStore: StoreExport {
         try connection.execute(
             """
             INSERT INTO teams (id, name, deleted, deleted_at, created, user_count, active_count, next_seq,
-                group_count, next_group_seq)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+                group_count, next_group_seq, inactive_count)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
             """,
             [
                 .integer(team.record.id), .text(team.record.name), .boolean(team.record.isDeleted),
                 .nullableInteger(team.deletedAt), .integer(team.created), .integer(counts.users),
                 .integer(counts.activeUsers), .integer(team.nextUserSeq), .integer(counts.groups),
-                .integer(team.nextGroupSeq),
+                .integer(team.nextGroupSeq), .integer(counts.inactiveUsers),
             ])
     }
 
@@ -117,16 +120,11 @@ extension PostgresStore: StoreExport {
         try connection.execute(
             """
             INSERT INTO users (id, team_id, seq, user_name, user_name_key, given_name, family_name, external_id,
-                active, role, created, last_modified, version, extra)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+                active, role, created, last_modified, version, extra, password_hash)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
             """,
-            [
-                .text(record.id), .integer(record.teamID), .integer(user.seq), .text(record.userName),
-                .text(record.userName.lowercased()), .nullableText(record.givenName), .nullableText(record.familyName),
-                .nullableText(record.externalID), .boolean(record.active), .text(record.role.rawValue),
-                .integer(record.created), .integer(record.lastModified), .integer(record.version),
-                PostgresTransaction.encodeExtraAttributes(record.extraAttributes),
-            ])
+            [.text(record.id), .integer(record.teamID), .integer(user.seq)]
+                + PostgresTransaction.userFieldValues(record))
     }
 
     private static func insert(_ group: StoreSnapshot.Group, on connection: PostgresConnection) throws(SCIMError) {

@@ -33,8 +33,8 @@ extension PostgresTransaction {
         let inserted = try connection.execute(
             """
             INSERT INTO users (id, team_id, seq, user_name, user_name_key, given_name, family_name, external_id,
-                active, role, created, last_modified, version, extra)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+                active, role, created, last_modified, version, extra, password_hash)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
             ON CONFLICT DO NOTHING
             """,
             [.text(user.id), .integer(user.teamID), .integer(nextSeq)] + Self.userFieldValues(user))
@@ -44,20 +44,22 @@ extension PostgresTransaction {
 
         try connection.execute(
             """
-            UPDATE teams SET user_count = user_count + 1, active_count = active_count + $1, next_seq = next_seq + 1
-            WHERE id = $2
+            UPDATE teams SET user_count = user_count + 1, active_count = active_count + $1,
+                inactive_count = inactive_count + $2, next_seq = next_seq + 1
+            WHERE id = $3
             """,
-            [.integer(user.active ? 1 : 0), .integer(user.teamID)])
+            [.integer(user.active == true ? 1 : 0), .integer(user.active == false ? 1 : 0), .integer(user.teamID)])
     }
 
-    /// Stores every field of the user except its team, which never changes, and updates the active count.
+    /// Stores every field of the user except its team, which never changes, and updates the active and
+    /// inactive counts.
     ///
     /// A new userName that another user has throws `uniqueness` and leaves the transaction usable.
     func updateUser(_ user: UserRecord) throws(SCIMError) {
         try requireWritable("updateUser")
         let stored = try connection.queryFirst(
             "SELECT team_id, active, user_name_key FROM users WHERE id = $1 FOR UPDATE", [.text(user.id)]
-        ) { (teamID: $0.integer(0), active: $0.boolean(1), userNameKey: $0.text(2)) }
+        ) { (teamID: $0.integer(0), active: $0.nullableBoolean(1), userNameKey: $0.text(2)) }
         guard let stored else { throw .internalFailure("Cannot update user \(user.id): no user has this id.") }
         guard stored.teamID == user.teamID else {
             throw .internalFailure("Cannot move user \(user.id) from team \(stored.teamID) to team \(user.teamID).")
@@ -65,8 +67,9 @@ extension PostgresTransaction {
 
         let sql = """
             UPDATE users SET user_name = $1, user_name_key = $2, given_name = $3, family_name = $4, external_id = $5,
-                active = $6, role = $7, created = $8, last_modified = $9, version = $10, extra = $11
-            WHERE id = $12
+                active = $6, role = $7, created = $8, last_modified = $9, version = $10, extra = $11,
+                password_hash = $12
+            WHERE id = $13
             """
         let values = Self.userFieldValues(user) + [.text(user.id)]
         if stored.userNameKey == user.userName.lowercased() {
@@ -78,8 +81,11 @@ extension PostgresTransaction {
 
         guard stored.active != user.active else { return }
         try connection.execute(
-            "UPDATE teams SET active_count = active_count + $1 WHERE id = $2",
-            [.integer(user.active ? 1 : -1), .integer(user.teamID)])
+            "UPDATE teams SET active_count = active_count + $1, inactive_count = inactive_count + $2 WHERE id = $3",
+            [
+                .integer(Self.countChange(true, from: stored.active, to: user.active)),
+                .integer(Self.countChange(false, from: stored.active, to: user.active)), .integer(user.teamID),
+            ])
     }
 
     /// Reads the users in one query and returns those found, in the order of `ids`, each once.
@@ -103,21 +109,34 @@ extension PostgresTransaction {
         try requireWritable("deleteUser")
         let deleted = try connection.queryFirst(
             "DELETE FROM users WHERE id = $1 RETURNING team_id, active", [.text(id)]
-        ) { (teamID: $0.integer(0), active: $0.boolean(1)) }
+        ) { (teamID: $0.integer(0), active: $0.nullableBoolean(1)) }
         guard let deleted else { return }
 
         try connection.execute(
-            "UPDATE teams SET user_count = user_count - 1, active_count = active_count - $1 WHERE id = $2",
-            [.integer(deleted.active ? 1 : 0), .integer(deleted.teamID)])
+            """
+            UPDATE teams SET user_count = user_count - 1, active_count = active_count - $1,
+                inactive_count = inactive_count - $2
+            WHERE id = $3
+            """,
+            [
+                .integer(deleted.active == true ? 1 : 0), .integer(deleted.active == false ? 1 : 0),
+                .integer(deleted.teamID),
+            ])
     }
 
-    /// Returns the values of the columns from user_name to extra, in table order.
-    private static func userFieldValues(_ user: UserRecord) -> [PostgresValue] {
+    /// Returns how the number of users whose `active` equals `value` changes when one user's `active`
+    /// goes from `old` to `new`: -1, 0 or 1.
+    static func countChange(_ value: Bool, from old: Bool?, to new: Bool?) -> Int64 {
+        (new == value ? 1 : 0) - (old == value ? 1 : 0)
+    }
+
+    /// Returns the values of the columns from user_name to password_hash, in table order.
+    static func userFieldValues(_ user: UserRecord) -> [PostgresValue] {
         [
             .text(user.userName), .text(user.userName.lowercased()), .nullableText(user.givenName),
-            .nullableText(user.familyName), .nullableText(user.externalID), .boolean(user.active),
+            .nullableText(user.familyName), .nullableText(user.externalID), .nullableBoolean(user.active),
             .text(user.role.rawValue), .integer(user.created), .integer(user.lastModified), .integer(user.version),
-            encodeExtraAttributes(user.extraAttributes),
+            encodeExtraAttributes(user.extraAttributes), .nullableText(user.passwordHash),
         ]
     }
 }

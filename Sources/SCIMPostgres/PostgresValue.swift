@@ -20,6 +20,11 @@ enum PostgresValue {
         value.map { .integer($0) } ?? .null
     }
 
+    /// Returns a boolean, or SQL NULL when `value` is nil.
+    static func nullableBoolean(_ value: Bool?) -> PostgresValue {
+        value.map { .boolean($0) } ?? .null
+    }
+
     /// Returns the value's text form, or nil for SQL NULL.
     ///
     /// - Throws: `invalidValue` for text that contains U+0000, because PostgreSQL text cannot store it and

@@ -8,9 +8,13 @@ struct SQLiteMigration {
     let version: Int64
     let summary: String
     let statements: [String]
+    /// Whether the statements rebuild a table that others reference. Foreign keys are then off while
+    /// they run, so that dropping the old table deletes no referencing rows through ON DELETE CASCADE,
+    /// and `PRAGMA foreign_key_check` must find no broken reference before the migration commits.
+    var rebuildsReferencedTable = false
 
     /// Every migration, oldest first.
-    static let all: [SQLiteMigration] = [initialSchema, groups]
+    static let all: [SQLiteMigration] = [initialSchema, groups, optionalActiveAndPasswords]
 
     static let initialSchema = SQLiteMigration(
         version: 1,
@@ -117,6 +121,52 @@ struct SQLiteMigration {
     )
 }
 
+extension SQLiteMigration {
+    static let optionalActiveAndPasswords = SQLiteMigration(
+        version: 3,
+        summary: "users.active may be unassigned (NULL), users.password_hash, teams.inactive_count",
+        statements: [
+            // inactive_count counts the users whose active is false, as active_count counts those whose
+            // active is true; a user with active unassigned counts in neither.
+            "ALTER TABLE teams ADD COLUMN inactive_count INTEGER NOT NULL DEFAULT 0",
+            "UPDATE teams SET inactive_count = (SELECT count(*) FROM users WHERE team_id = teams.id AND active = 0)",
+            // SQLite cannot drop a NOT NULL constraint in place, so the table is rebuilt under a new name,
+            // filled, and renamed; the indexes of the first migration are created again.
+            """
+            CREATE TABLE users_rebuilt (
+                id TEXT PRIMARY KEY,
+                team_id INTEGER NOT NULL REFERENCES teams (id),
+                seq INTEGER NOT NULL,
+                user_name TEXT NOT NULL,
+                user_name_key TEXT NOT NULL UNIQUE,
+                given_name TEXT,
+                family_name TEXT,
+                external_id TEXT,
+                active INTEGER CHECK (active IN (0, 1)),
+                role TEXT NOT NULL CHECK (role IN ('admin', 'member')),
+                created INTEGER NOT NULL,
+                last_modified INTEGER NOT NULL,
+                version INTEGER NOT NULL,
+                extra TEXT,
+                password_hash TEXT
+            ) STRICT
+            """,
+            """
+            INSERT INTO users_rebuilt (id, team_id, seq, user_name, user_name_key, given_name, family_name,
+                external_id, active, role, created, last_modified, version, extra)
+            SELECT id, team_id, seq, user_name, user_name_key, given_name, family_name, external_id, active, role,
+                created, last_modified, version, extra
+            FROM users
+            """,
+            "DROP TABLE users",
+            "ALTER TABLE users_rebuilt RENAME TO users",
+            "CREATE UNIQUE INDEX users_team_seq ON users (team_id, seq)",
+            "CREATE INDEX users_team_active_seq ON users (team_id, active, seq)",
+        ],
+        rebuildsReferencedTable: true
+    )
+}
+
 extension SQLiteConnection {
     /// Applies every migration that `schema_migrations` does not list, oldest first.
     ///
@@ -136,6 +186,21 @@ extension SQLiteConnection {
     }
 
     private func apply(_ migration: SQLiteMigration, now: Int64) throws(SCIMError) -> Bool {
+        // PRAGMA foreign_keys has no effect inside a transaction, so it changes around it.
+        guard migration.rebuildsReferencedTable else { return try applyInTransaction(migration, now: now) }
+        try executeScript("PRAGMA foreign_keys = OFF")
+        let applied: Bool
+        do {
+            applied = try applyInTransaction(migration, now: now)
+        } catch {
+            _ = try? executeScript("PRAGMA foreign_keys = ON")
+            throw error
+        }
+        try executeScript("PRAGMA foreign_keys = ON")
+        return applied
+    }
+
+    private func applyInTransaction(_ migration: SQLiteMigration, now: Int64) throws(SCIMError) -> Bool {
         try transaction(immediate: true) { () throws(SCIMError) -> Bool in
             let recorded = try queryFirst(
                 "SELECT 1 FROM schema_migrations WHERE version = ?", [.integer(migration.version)]
@@ -144,6 +209,12 @@ extension SQLiteConnection {
 
             for statement in migration.statements {
                 try executeScript(statement)
+            }
+            if migration.rebuildsReferencedTable {
+                let broken = try queryFirst("PRAGMA foreign_key_check") { $0.text(0) }
+                if let broken {
+                    throw .internalFailure("Migration \(migration.version) left a broken reference in table \(broken).")
+                }
             }
             try execute(
                 "INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)",

@@ -22,6 +22,11 @@ enum SQLiteValue {
     static func nullableInteger(_ value: Int64?) -> SQLiteValue {
         value.map { .integer($0) } ?? .null
     }
+
+    /// Returns 1 or 0, or SQL NULL when `value` is nil.
+    static func nullableBoolean(_ value: Bool?) -> SQLiteValue {
+        value.map { .boolean($0) } ?? .null
+    }
 }
 
 /// A prepared statement borrowed from a connection's cache for one execution.
@@ -101,6 +106,10 @@ struct SQLiteRow {
 
     func nullableInteger(_ column: Int32) -> Int64? {
         isNull(column) ? nil : integer(column)
+    }
+
+    func nullableBoolean(_ column: Int32) -> Bool? {
+        isNull(column) ? nil : boolean(column)
     }
 
     /// Returns the column as UTF-8 text; NULL reads as the empty string.

@@ -19,7 +19,8 @@ extension SQLiteStore: StoreExport {
             snapshot.users = try connection.query(
                 "SELECT \(SQLiteTransaction.userColumns), u.seq FROM users AS u ORDER BY u.team_id, u.seq"
             ) { (row) throws(SCIMError) in
-                StoreSnapshot.User(record: try SQLiteTransaction.decodeUser(row), seq: row.integer(12))
+                StoreSnapshot.User(
+                    record: try SQLiteTransaction.decodeUser(row), seq: row.integer(SQLiteTransaction.userColumnCount))
             }
             snapshot.keys = try connection.query(
                 "SELECT \(SQLiteTransaction.keyColumns) FROM api_keys AS k ORDER BY k.team_id, k.created, k.rowid",
@@ -51,7 +52,8 @@ extension SQLiteStore: StoreExport {
             let connection = try Self.connection(of: transaction)
             let existing = try connection.queryFirst("SELECT count(*) FROM teams") { $0.integer(0) } ?? 0
             guard existing == 0 else {
-                throw .invalidValue("The target database already contains \(existing) teams; migrate into an empty database.")
+                throw .invalidValue(
+                    "The target database already contains \(existing) teams; migrate into an empty database.")
             }
             let counts = snapshot.countsByTeam()
             for team in snapshot.teams {
@@ -92,14 +94,14 @@ extension SQLiteStore: StoreExport {
         try connection.execute(
             """
             INSERT INTO teams (id, name, deleted, deleted_at, created, user_count, active_count, next_seq,
-                group_count, next_group_seq)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                group_count, next_group_seq, inactive_count)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
             [
                 .integer(team.record.id), .text(team.record.name), .boolean(team.record.isDeleted),
                 .nullableInteger(team.deletedAt), .integer(team.created), .integer(counts.users),
                 .integer(counts.activeUsers), .integer(team.nextUserSeq), .integer(counts.groups),
-                .integer(team.nextGroupSeq),
+                .integer(team.nextGroupSeq), .integer(counts.inactiveUsers),
             ])
         for (position, domain) in team.record.domains.enumerated() {
             try connection.execute(
@@ -113,16 +115,11 @@ extension SQLiteStore: StoreExport {
         try connection.execute(
             """
             INSERT INTO users (id, team_id, seq, user_name, user_name_key, given_name, family_name, external_id,
-                active, role, created, last_modified, version, extra)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                active, role, created, last_modified, version, extra, password_hash)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
-            [
-                .text(record.id), .integer(record.teamID), .integer(user.seq), .text(record.userName),
-                .text(record.userName.lowercased()), .nullableText(record.givenName), .nullableText(record.familyName),
-                .nullableText(record.externalID), .boolean(record.active), .text(record.role.rawValue),
-                .integer(record.created), .integer(record.lastModified), .integer(record.version),
-                SQLiteTransaction.encodeExtraAttributes(record.extraAttributes),
-            ])
+            [.text(record.id), .integer(record.teamID), .integer(user.seq)]
+                + SQLiteTransaction.userFieldValues(record))
     }
 
     private static func insert(_ group: StoreSnapshot.Group, on connection: SQLiteConnection) throws(SCIMError) {

@@ -17,8 +17,9 @@ extension SQLiteTransaction {
 
     static let userColumns = """
         u.id, u.team_id, u.user_name, u.given_name, u.family_name, u.external_id, u.active, u.role, \
-        u.created, u.last_modified, u.version, u.extra
+        u.created, u.last_modified, u.version, u.extra, u.password_hash
         """
+    static let userColumnCount: Int32 = 13
 
     static let groupColumns = "g.id, g.team_id, g.display_name, g.external_id, g.created, g.last_modified, g.version"
 
@@ -60,9 +61,10 @@ extension SQLiteTransaction {
         return UserRecord(
             id: id, teamID: row.integer(start + 1), userName: row.text(start + 2),
             givenName: row.nullableText(start + 3), familyName: row.nullableText(start + 4),
-            externalID: row.nullableText(start + 5), active: row.boolean(start + 6), role: role,
+            externalID: row.nullableText(start + 5), active: row.nullableBoolean(start + 6), role: role,
             created: row.integer(start + 8), lastModified: row.integer(start + 9), version: row.integer(start + 10),
-            extraAttributes: try decodeExtraAttributes(row.nullableText(start + 11), userID: id))
+            extraAttributes: try decodeExtraAttributes(row.nullableText(start + 11), userID: id),
+            passwordHash: row.nullableText(start + 12))
     }
 
     static func decodeGroup(_ row: SQLiteRow) -> GroupRecord {

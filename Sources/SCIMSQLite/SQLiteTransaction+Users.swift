@@ -23,8 +23,8 @@ extension SQLiteTransaction {
         let inserted = try connection.execute(
             """
             INSERT INTO users (id, team_id, seq, user_name, user_name_key, given_name, family_name, external_id,
-                active, role, created, last_modified, version, extra)
-            SELECT ?, id, next_seq, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM teams WHERE id = ?
+                active, role, created, last_modified, version, extra, password_hash)
+            SELECT ?, id, next_seq, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM teams WHERE id = ?
             """,
             [.text(user.id)] + Self.userFieldValues(user) + [.integer(user.teamID)])
         guard inserted == 1 else {
@@ -33,18 +33,20 @@ extension SQLiteTransaction {
 
         try connection.execute(
             """
-            UPDATE teams SET user_count = user_count + 1, active_count = active_count + ?, next_seq = next_seq + 1
+            UPDATE teams SET user_count = user_count + 1, active_count = active_count + ?,
+                inactive_count = inactive_count + ?, next_seq = next_seq + 1
             WHERE id = ?
             """,
-            [.boolean(user.active), .integer(user.teamID)])
+            [.boolean(user.active == true), .boolean(user.active == false), .integer(user.teamID)])
     }
 
-    /// Stores every field of the user except its team, which never changes, and updates the active count.
+    /// Stores every field of the user except its team, which never changes, and updates the active and
+    /// inactive counts.
     func updateUser(_ user: UserRecord) throws(SCIMError) {
         try requireWritable("updateUser")
         let stored = try connection.queryFirst(
             "SELECT team_id, active FROM users WHERE id = ?", [.text(user.id)]
-        ) { (teamID: $0.integer(0), active: $0.boolean(1)) }
+        ) { (teamID: $0.integer(0), active: $0.nullableBoolean(1)) }
         guard let stored else { throw .internalFailure("Cannot update user \(user.id): no user has this id.") }
         guard stored.teamID == user.teamID else {
             throw .internalFailure("Cannot move user \(user.id) from team \(stored.teamID) to team \(user.teamID).")
@@ -53,15 +55,18 @@ extension SQLiteTransaction {
         try connection.execute(
             """
             UPDATE users SET user_name = ?, user_name_key = ?, given_name = ?, family_name = ?, external_id = ?,
-                active = ?, role = ?, created = ?, last_modified = ?, version = ?, extra = ?
+                active = ?, role = ?, created = ?, last_modified = ?, version = ?, extra = ?, password_hash = ?
             WHERE id = ?
             """,
             Self.userFieldValues(user) + [.text(user.id)])
 
         guard stored.active != user.active else { return }
         try connection.execute(
-            "UPDATE teams SET active_count = active_count + ? WHERE id = ?",
-            [.integer(user.active ? 1 : -1), .integer(user.teamID)])
+            "UPDATE teams SET active_count = active_count + ?, inactive_count = inactive_count + ? WHERE id = ?",
+            [
+                .integer(Self.countChange(true, from: stored.active, to: user.active)),
+                .integer(Self.countChange(false, from: stored.active, to: user.active)), .integer(user.teamID),
+            ])
     }
 
     /// Reads each user by primary key and returns those found, in the order of `ids`, each once.
@@ -84,21 +89,31 @@ extension SQLiteTransaction {
         try requireWritable("deleteUser")
         let deleted = try connection.queryFirst(
             "DELETE FROM users WHERE id = ? RETURNING team_id, active", [.text(id)]
-        ) { (teamID: $0.integer(0), active: $0.boolean(1)) }
+        ) { (teamID: $0.integer(0), active: $0.nullableBoolean(1)) }
         guard let deleted else { return }
 
         try connection.execute(
-            "UPDATE teams SET user_count = user_count - 1, active_count = active_count - ? WHERE id = ?",
-            [.boolean(deleted.active), .integer(deleted.teamID)])
+            """
+            UPDATE teams SET user_count = user_count - 1, active_count = active_count - ?,
+                inactive_count = inactive_count - ?
+            WHERE id = ?
+            """,
+            [.boolean(deleted.active == true), .boolean(deleted.active == false), .integer(deleted.teamID)])
     }
 
-    /// Returns the values of the columns from user_name to extra, in table order.
-    private static func userFieldValues(_ user: UserRecord) -> [SQLiteValue] {
+    /// Returns how the number of users whose `active` equals `value` changes when one user's `active`
+    /// goes from `old` to `new`: -1, 0 or 1.
+    static func countChange(_ value: Bool, from old: Bool?, to new: Bool?) -> Int64 {
+        (new == value ? 1 : 0) - (old == value ? 1 : 0)
+    }
+
+    /// Returns the values of the columns from user_name to password_hash, in table order.
+    static func userFieldValues(_ user: UserRecord) -> [SQLiteValue] {
         [
             .text(user.userName), .text(user.userName.lowercased()), .nullableText(user.givenName),
-            .nullableText(user.familyName), .nullableText(user.externalID), .boolean(user.active),
+            .nullableText(user.familyName), .nullableText(user.externalID), .nullableBoolean(user.active),
             .text(user.role.rawValue), .integer(user.created), .integer(user.lastModified), .integer(user.version),
-            encodeExtraAttributes(user.extraAttributes),
+            encodeExtraAttributes(user.extraAttributes), .nullableText(user.passwordHash),
         ]
     }
 }

@@ -22,6 +22,11 @@ struct FakeCredentialHasher: CredentialHasher {
         var generator = SystemRandomNumberGenerator()
         return (0..<count).map { _ in UInt8.random(in: 0...255, using: &generator) }
     }
+
+    /// Returns the password behind a marker, so tests can tell a hashed value from the plain one.
+    func hashPassword(_ password: String) throws(SCIMError) -> String {
+        "fake-hash:" + password
+    }
 }
 
 /// Runs `body` and returns the error it throws, or nil when it returns.

@@ -29,6 +29,42 @@ struct UserDocumentTests {
         #expect(document.otherAttributes["locale"] == .string("en-US"))
     }
 
+    @Test("password is kept only on request, and never among the other attributes")
+    func passwordKeptOnRequest() throws {
+        let body = bytes(#"{\#(coreSchemas),"userName":"a@b.test","password":"t0p-Secret"}"#)
+
+        let dropped = try UserDocument.parse(body)
+        let kept = try UserDocument.parse(body, keepsPassword: true)
+
+        #expect(!dropped.hasPassword)
+        #expect(dropped.password == nil)
+        #expect(kept.hasPassword)
+        #expect(kept.password == "t0p-Secret")
+        #expect(kept.otherAttributes["password"] == nil)
+    }
+
+    @Test("A kept password must be a string; a dropped one is not checked")
+    func passwordType() throws {
+        let body = bytes(#"{\#(coreSchemas),"userName":"a@b.test","password":12345}"#)
+
+        let error = thrownError { () throws(SCIMError) in try UserDocument.parse(body, keepsPassword: true) }
+
+        #expect(error?.scimType == .invalidValue)
+        #expect(try UserDocument.parse(body).password == nil)
+    }
+
+    @Test("A read-only sub-attribute in a body is dropped")
+    func readOnlySubAttributeDropped() throws {
+        let document = try parse(
+            #"{"schemas":["urn:ietf:params:scim:schemas:core:2.0:User","#
+                + #""urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"],"userName":"a@b.test","#
+                + #""urn:ietf:params:scim:schemas:extension:enterprise:2.0:User":{"manager":{"value":"m","displayName":"B"}}}"#
+        )
+
+        let enterprise = document.otherAttributes["urn:ietf:params:scim:schemas:extension:enterprise:2.0:User"]
+        #expect(enterprise?.objectValue?["manager"]?.objectValue?.members.map(\.key) == ["value"])
+    }
+
     @Test("Partial body leaves absent attributes unset")
     func partialBody() throws {
         let document = try parse(#"{\#(coreSchemas),"name":{"givenName":"Taylor"}}"#)

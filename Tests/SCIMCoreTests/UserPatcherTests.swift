@@ -186,15 +186,74 @@ struct UserPatcherTests {
 
     // MARK: - Removals
 
-    @Test("RFC 7644 §3.5.2.2: removing userName or active throws invalidValue", arguments: ["userName", "active"])
-    func requiredRemove(path: String) {
-        #expect(kind(#"{"op":"remove","path":"\#(path)"}"#) == .invalidValue)
-        #expect(kind(#"{"op":"Remove","path":"\#(path)"}"#, profile: .rfc) == .invalidValue)
+    @Test("RFC 7644 §3.5.2.2: removing the required userName throws mutability", arguments: Profile.allCases)
+    func userNameRemove(profile: Profile) {
+        #expect(kind(#"{"op":"remove","path":"userName"}"#, profile: profile) == .mutability)
+        #expect(kind(#"{"op":"Remove","path":"userName"}"#, profile: profile) == .mutability)
+        #expect(kind(#"{"op":"replace","path":"userName","value":null}"#, profile: profile) == .mutability)
+        #expect(kind(#"{"op":"replace","value":{"userName":null}}"#, profile: profile) == .mutability)
     }
 
-    @Test("Replacing userName or active with null throws invalidValue", arguments: ["userName", "active"])
-    func requiredNull(path: String) {
-        #expect(kind(#"{"op":"replace","path":"\#(path)","value":null}"#) == .invalidValue)
+    @Test("Removing active throws invalidValue in the postman profile")
+    func postmanActiveRemove() {
+        #expect(kind(#"{"op":"remove","path":"active"}"#) == .invalidValue)
+        #expect(kind(#"{"op":"replace","path":"active","value":null}"#) == .invalidValue)
+    }
+
+    @Test("RFC 7644 §3.5.2.2: removing active leaves it unassigned in the rfc profile")
+    func rfcActiveRemove() throws {
+        let removed = try patch(#"{"op":"remove","path":"active"}"#, profile: .rfc)
+        let nulled = try patch(#"{"op":"replace","path":"active","value":null}"#, profile: .rfc)
+        let restored = try patch(#"{"op":"add","path":"active","value":false}"#, profile: .rfc, user: removed)
+
+        #expect(removed.active == nil)
+        #expect(nulled.active == nil)
+        #expect(restored.active == false)
+        #expect(UserPatcher.document(for: removed)["active"] == nil)
+    }
+
+    @Test("A new password is stored as its hash from the given table")
+    func passwordReplace() throws {
+        let body = #"""
+            {"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+             "Operations":[{"op":"replace","path":"password","value":"t0p-Secret"}]}
+            """#
+        let request = try PatchRequest.parse(bytes(body))
+        var user = alice()
+
+        try UserPatcher(profile: .rfc).apply(request, to: &user, passwordHashes: ["t0p-Secret": "hash-1"])
+
+        #expect(user.passwordHash == "hash-1")
+        #expect(user.extraAttributes["password"] == nil)
+        #expect(UserPatcher.passwordCandidates(in: request) == ["t0p-Secret"])
+    }
+
+    @Test("Password candidates cover path-less and URN-qualified forms")
+    func passwordCandidates() throws {
+        let body = #"""
+            {"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+             "Operations":[{"op":"replace","value":{"password":"one","nickName":"x"}},
+                           {"op":"add","path":"urn:ietf:params:scim:schemas:core:2.0:User:password","value":"two"},
+                           {"op":"replace","value":{"urn:ietf:params:scim:schemas:core:2.0:User:Password":"three"}}]}
+            """#
+
+        let candidates = UserPatcher.passwordCandidates(in: try PatchRequest.parse(bytes(body)))
+
+        #expect(candidates == ["one", "two", "three"])
+    }
+
+    @Test("Removing the password drops the hash; other operations keep it")
+    func passwordRemove() throws {
+        var user = alice()
+        user.passwordHash = "hash-0"
+
+        let kept = try patch(#"{"op":"replace","path":"nickName","value":"Al"}"#, profile: .rfc, user: user)
+        let removed = try patch(#"{"op":"remove","path":"password"}"#, profile: .rfc, user: user)
+        let postman = try patch(#"{"op":"remove","path":"password"}"#, user: user)
+
+        #expect(kept.passwordHash == "hash-0")
+        #expect(removed.passwordHash == nil)
+        #expect(postman.passwordHash == "hash-0")
     }
 
     @Test("Removing name.givenName keeps familyName")

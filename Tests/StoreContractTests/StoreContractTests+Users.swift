@@ -114,6 +114,29 @@ extension StoreContractTests {
     }
 
     @Test(arguments: StoreKind.available)
+    func unassignedActiveAndPasswordHashRoundTrip(kind: StoreKind) throws {
+        let store = try ContractStore(kind)
+        let team = try F.insertTeam("alpha", userCount: 2, in: store)
+        var first = try #require(try store.reading { try $0.user(id: F.userID(1, teamID: team.id)) })
+        first.active = nil
+        first.passwordHash = "$pbkdf2-sha256$i=1$c2FsdA$VawEblbjCJ/sFpHCJUS2BflBhSFt3gRl5oudV8INrLw"
+        first.version += 1
+
+        try store.writing { try $0.updateUser(first) }
+
+        #expect(try store.reading { try $0.user(id: first.id) } == first)
+        let active = try store.reading {
+            try $0.users(teamID: team.id, matching: UserQuery(active: true), startIndex: 1, count: 10)
+        }
+        #expect(active.totalResults == 1)
+        #expect(active.users.map(\.id) == [F.userID(2, teamID: team.id)])
+        let inactive = try store.reading {
+            try $0.users(teamID: team.id, matching: UserQuery(active: false), startIndex: 1, count: 10)
+        }
+        #expect(inactive.users.isEmpty)
+    }
+
+    @Test(arguments: StoreKind.available)
     func updateOrInsertWithUnknownRowsThrowsInternalFailure(kind: StoreKind) throws {
         let store = try ContractStore(kind)
         let team = try store.writing { try $0.insertTeam(name: "alpha", domains: [], now: F.now) }

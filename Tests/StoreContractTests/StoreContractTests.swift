@@ -187,7 +187,11 @@ struct StoreContractTests {
             admin.role = .admin
             admin.version = 9
             admin.extraAttributes = JSONObject([("nickName", .string("Zoë")), ("score", .integer(-3))])
+            admin.passwordHash = "$pbkdf2-sha256$i=1$c2FsdA$VawEblbjCJ/sFpHCJUS2BflBhSFt3gRl5oudV8INrLw"
             try transaction.updateUser(admin)
+            var unassigned = F.makeUser(3, teamID: team.id)
+            unassigned.active = nil
+            try transaction.updateUser(unassigned)
             try transaction.deleteUser(id: F.userID(2, teamID: team.id))
             try transaction.deleteGroup(id: F.groupID(2, teamID: team.id))
             try transaction.insertKey(

@@ -8,6 +8,11 @@ package protocol CredentialHasher: Sendable {
 
     /// Returns `count` cryptographically secure random bytes.
     func randomBytes(_ count: Int) throws(SCIMError) -> [UInt8]
+
+    /// Derives a salted, deliberately slow hash of a User's `password` for storage. The text names its
+    /// algorithm and parameters, so a later build can verify it after the parameters change.
+    /// - Throws: `internalFailure` when the random salt or the derivation fails.
+    func hashPassword(_ password: String) throws(SCIMError) -> String
 }
 
 /// An API key as shown once to an admin: `scimd_<key id>_<secret>`.

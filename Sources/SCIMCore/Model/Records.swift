@@ -23,6 +23,11 @@ package enum MemberRole: String, Sendable, Equatable {
 ///
 /// The columns every profile stores are fields; attributes only the `rfc` profile keeps live in
 /// `extraAttributes`. Times are milliseconds since 1970-01-01T00:00:00Z.
+///
+/// `active` is nil when the attribute is unassigned (RFC 7644 §3.5.2.2), which only the `rfc` profile
+/// allows. Only `false` deactivates a member: an unassigned `active` leaves the member as active as
+/// before for authentication and the admin rules, but matches neither `active eq true` nor
+/// `active eq false`.
 package struct UserRecord: Sendable, Equatable {
     package var id: String
     package var teamID: Int64
@@ -30,18 +35,22 @@ package struct UserRecord: Sendable, Equatable {
     package var givenName: String?
     package var familyName: String?
     package var externalID: String?
-    package var active: Bool
+    package var active: Bool?
     package var role: MemberRole
     package var created: Int64
     package var lastModified: Int64
     /// Increases by one on every change; the basis of `meta.version`.
     package var version: Int64
     package var extraAttributes: JSONObject
+    /// The salted slow hash of the `password` attribute (``CredentialHasher/hashPassword(_:)``), never
+    /// the password itself; nil when the user has none. No response carries it.
+    package var passwordHash: String?
 
     package init(
         id: String, teamID: Int64, userName: String, givenName: String? = nil, familyName: String? = nil,
-        externalID: String? = nil, active: Bool = true, role: MemberRole = .member, created: Int64,
-        lastModified: Int64, version: Int64 = 1, extraAttributes: JSONObject = JSONObject()
+        externalID: String? = nil, active: Bool? = true, role: MemberRole = .member, created: Int64,
+        lastModified: Int64, version: Int64 = 1, extraAttributes: JSONObject = JSONObject(),
+        passwordHash: String? = nil
     ) {
         self.id = id
         self.teamID = teamID
@@ -55,6 +64,12 @@ package struct UserRecord: Sendable, Equatable {
         self.lastModified = lastModified
         self.version = version
         self.extraAttributes = extraAttributes
+        self.passwordHash = passwordHash
+    }
+
+    /// Whether the member was deactivated: `active` is `false`, not merely unassigned.
+    package var isDeactivated: Bool {
+        active == false
     }
 }
 

@@ -167,9 +167,13 @@ extension PatchEngine {
     func applyToCollection(
         _ kind: PatchRequest.Operation.Kind, _ target: Target, _ value: JSONValue?, _ rows: inout any PatchCollection
     ) throws(SCIMError) {
-        guard target.subAttribute == nil, target.filterSubAttribute == nil else {
-            // NOTE: a path into one member's sub-attribute (members[value eq "x"].display) is not
-            // supported; the client gets invalidPath and can remove and add the member instead.
+        if let sub = target.subAttribute ?? target.filterSubAttribute {
+            // RFC 7643 §4.2: the sub-attributes of a group's members are immutable.
+            guard sub.mutability != .immutable else {
+                throw .mutability(
+                    "'\(target.attribute.name).\(sub.name)' is immutable. Remove the value and add it again instead.")
+            }
+            // No collection has mutable sub-attributes today, so such a path is rejected, never half applied.
             throw .invalidPath(
                 "'\(target.text)' changes part of a value of '\(target.attribute.name)', which is not supported.")
         }

@@ -69,8 +69,9 @@ package struct PatchEngine {
             collection = rows
             return
         }
+        try checkRequired(kind, target, value)
         try checkMutability(target, value, document, resourceID)
-        if target.attribute.mutability == .readOnly { return }
+        if target.attribute.mutability == .readOnly || target.subAttribute?.mutability == .readOnly { return }
         var container = target.isExtension ? (document[target.schema.id]?.objectValue ?? JSONObject()) : document
         try applyToAttribute(kind, target, value, &container)
         if target.isExtension {
@@ -107,12 +108,30 @@ package struct PatchEngine {
         }
     }
 
+    /// Rejects removing a required attribute, by `remove` or by a `null` value: RFC 7644 §3.5.2.2 wants
+    /// `mutability` for an attribute that would become unassigned although it is required.
+    private func checkRequired(_ kind: PatchRequest.Operation.Kind, _ target: Target, _ value: JSONValue?)
+        throws(SCIMError)
+    {
+        guard target.attribute.required, target.subAttribute == nil, target.filter == nil,
+            kind == .remove || value == .null
+        else { return }
+        throw .mutability("'\(target.attribute.name)' is required and cannot be removed.")
+    }
+
     /// Checks the mutability of RFC 7643 §7: an unchanged read-only value is ignored (Okta sends the
     /// group's own `id` in a rename); a changed one, or a change to a set immutable value, is rejected.
     private func checkMutability(_ target: Target, _ value: JSONValue?, _ document: JSONObject, _ resourceID: String)
         throws(SCIMError)
     {
         let attribute = target.attribute
+        if let sub = target.subAttribute, sub.mutability == .readOnly, target.filter == nil {
+            let container = target.isExtension ? document[target.schema.id]?.objectValue : document
+            let current = container?[attribute.name]?.objectValue?[sub.name]
+            guard value != nil, value == current else {
+                throw .mutability("'\(attribute.name).\(sub.name)' is read-only.")
+            }
+        }
         switch attribute.mutability {
         case .readOnly:
             let current: JSONValue? = attribute.name == "id" ? .string(resourceID) : document[attribute.name]

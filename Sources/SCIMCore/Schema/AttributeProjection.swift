@@ -3,6 +3,9 @@
 /// With `attributes`, a response carries only the named attributes plus those always returned
 /// (`schemas`, `id`); with `excludedAttributes`, everything but the named ones. Names may be
 /// URN-qualified and may name a sub-attribute (`name.givenName`); they match without regard to case.
+/// The `returned` characteristic of RFC 7643 §7 decides the rest: attributes returned `always` stay
+/// even when excluded, those returned `request` appear only when `attributes` names them, and those
+/// returned `never` (`password`) never appear.
 package struct AttributeProjection: Sendable, Equatable {
     private var included: [AttributePath]?
     private var excluded: [AttributePath]
@@ -29,16 +32,21 @@ package struct AttributeProjection: Sendable, Equatable {
 
     /// Whether a top-level attribute of the core schema appears in the projected resource.
     package func includes(_ name: String) -> Bool {
-        if Self.alwaysReturned.contains(name.lowercased()) { return true }
+        let lowered = name.lowercased()
+        if Self.alwaysReturned.contains(lowered) { return true }
+        if Self.neverReturned.contains(lowered) { return false }
         if let included {
-            return included.contains { $0.name.lowercased() == name.lowercased() }
+            return included.contains { $0.name.lowercased() == lowered }
         }
-        return !excluded.contains { $0.name.lowercased() == name.lowercased() && $0.subAttribute == nil }
+        if Self.returnedOnRequest.contains(lowered) { return false }
+        return !excluded.contains { $0.name.lowercased() == lowered && $0.subAttribute == nil }
     }
 
     /// Returns `resource` with the projection applied; extension objects are projected by their names.
     package func apply(to resource: JSONValue) -> JSONValue {
-        guard case .object(let object) = resource, included != nil || !excluded.isEmpty else { return resource }
+        guard case .object(let object) = resource else { return resource }
+        let hasHidden = object.members.contains { Self.hiddenByDefault.contains($0.key.lowercased()) }
+        guard included != nil || !excluded.isEmpty || hasHidden else { return resource }
         var result = JSONObject()
         for member in object.members {
             if let projected = project(member.key, member.value) { result.members.append((member.key, projected)) }
@@ -46,11 +54,28 @@ package struct AttributeProjection: Sendable, Equatable {
         return .object(result)
     }
 
-    private static let alwaysReturned: Set<String> = ["schemas", "id"]
+    /// The lowercased names of the top-level core attributes with each `returned` characteristic, from
+    /// the User and Group schemas. No name has different characteristics in the two.
+    private static let alwaysReturned = names(returned: .always).union(["schemas"])
+    private static let returnedOnRequest = names(returned: .request)
+    private static let neverReturned = names(returned: .never)
+    private static let hiddenByDefault = neverReturned.union(returnedOnRequest)
+
+    private static func names(returned: SchemaAttribute.Returned) -> Set<String> {
+        let attributes = Schema.user.attributes + Schema.group.attributes
+        return Set(attributes.filter { $0.returned == returned }.map { $0.name.lowercased() })
+    }
+
+    /// Whether `attributes` names this top-level attribute, given in lower case.
+    private func isRequested(_ lowered: String) -> Bool {
+        included?.contains { $0.name.lowercased() == lowered } ?? false
+    }
 
     private func project(_ key: String, _ value: JSONValue) -> JSONValue? {
         let lowered = key.lowercased()
         if Self.alwaysReturned.contains(lowered) { return value }
+        if Self.neverReturned.contains(lowered) { return nil }
+        if Self.returnedOnRequest.contains(lowered), !isRequested(lowered) { return nil }
         if lowered.hasPrefix("urn:"), let object = value.objectValue {
             let inner = object.members.compactMap { member -> (key: String, value: JSONValue)? in
                 let path = AttributePath(schema: key, name: member.key)

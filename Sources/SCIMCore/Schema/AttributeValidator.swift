@@ -1,7 +1,10 @@
 /// Checks attribute values against their schema definition and normalises tolerated forms.
 ///
 /// Booleans also arrive as the strings "True" and "False" in any case, because Entra ID sends them so
-/// for `active`; they become JSON booleans. `null` stands for "no value" (RFC 7643 §2.5).
+/// for `active`; they become JSON booleans. `null` stands for "no value" (RFC 7643 §2.5). Read-only
+/// sub-attributes inside a complex value (the enterprise `manager.displayName`) are dropped, because
+/// RFC 7644 §3.5.1 says values sent for read-only attributes are ignored. Canonical values are not
+/// enforced: RFC 7643 §7 calls them suggestions.
 package enum AttributeValidator {
     /// Returns `value` checked against `attribute`, with tolerated forms normalised.
     /// - Throws: `invalidValue` naming the attribute and the problem.
@@ -52,6 +55,7 @@ package enum AttributeValidator {
             guard let sub = attribute.subAttribute(named: member.key) else {
                 throw .invalidValue("'\(path)' has no sub-attribute '\(member.key)'.")
             }
+            if sub.mutability == .readOnly { continue }
             checked.members.append((sub.name, try validate(member.value, as: sub, path: "\(path).\(sub.name)")))
         }
         return checked

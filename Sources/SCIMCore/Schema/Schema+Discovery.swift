@@ -60,8 +60,7 @@ extension SchemaAttribute {
         }
         object.set("mutability", .string(mutability.rawValue))
         object.set("returned", .string(returned.rawValue))
-        let unique = name == "userName" || name == "displayName" || name == "id"
-        object.set("uniqueness", .string(unique ? "server" : "none"))
+        object.set("uniqueness", .string(uniqueness.rawValue))
         return .object(object)
     }
 }

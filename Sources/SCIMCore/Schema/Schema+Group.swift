@@ -7,7 +7,8 @@ extension Schema {
     package static let group = Schema(
         id: groupURN, name: "Group",
         attributes: [
-            SchemaAttribute("displayName", .string, required: true),
+            // RFC 7643 §4.2 requires displayName. scimd keeps it unique per team, without regard to case.
+            SchemaAttribute("displayName", .string, required: true, uniqueness: .server),
             SchemaAttribute(
                 "members", .complex, multiValued: true,
                 subAttributes: [
@@ -15,7 +16,8 @@ extension Schema {
                     // Members are users only: RFC 7643 §4.2 leaves nested groups to the service provider.
                     SchemaAttribute(
                         "$ref", .reference, caseExact: true, mutability: .immutable, referenceTypes: ["User"]),
-                    SchemaAttribute("display", .string, mutability: .readOnly),
+                    // RFC 7643 §2.4 makes `display` immutable: a client may set it when it adds the member.
+                    SchemaAttribute("display", .string, mutability: .immutable),
                     SchemaAttribute("type", .string, mutability: .immutable, canonicalValues: ["User"]),
                 ]),
         ] + commonAttributes)

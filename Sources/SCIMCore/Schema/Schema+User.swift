@@ -5,7 +5,8 @@ extension Schema {
 
     /// The attributes every resource has (RFC 7643 §3.1).
     package static let commonAttributes: [SchemaAttribute] = [
-        SchemaAttribute("id", .string, caseExact: true, mutability: .readOnly, returned: .always),
+        SchemaAttribute(
+            "id", .string, caseExact: true, mutability: .readOnly, returned: .always, uniqueness: .server),
         SchemaAttribute("externalId", .string, caseExact: true),
         SchemaAttribute(
             "meta", .complex, mutability: .readOnly,
@@ -23,7 +24,7 @@ extension Schema {
     package static let user = Schema(
         id: userURN, name: "User",
         attributes: [
-            SchemaAttribute("userName", .string, required: true),
+            SchemaAttribute("userName", .string, required: true, uniqueness: .server),
             SchemaAttribute(
                 "name", .complex,
                 subAttributes: [
@@ -48,8 +49,11 @@ extension Schema {
             multiValued("photos", valueType: .reference, types: ["photo", "thumbnail"], referenceTypes: ["external"]),
             SchemaAttribute(
                 "addresses", .complex, multiValued: true,
-                subAttributes: ["formatted", "streetAddress", "locality", "region", "postalCode", "country", "type"]
-                    .map { SchemaAttribute($0, .string) } + [SchemaAttribute("primary", .boolean)]),
+                subAttributes: ["formatted", "streetAddress", "locality", "region", "postalCode", "country"]
+                    .map { SchemaAttribute($0, .string) } + [
+                        SchemaAttribute("type", .string, canonicalValues: ["work", "home", "other"]),
+                        SchemaAttribute("primary", .boolean),
+                    ]),
             SchemaAttribute(
                 "groups", .complex, multiValued: true, mutability: .readOnly,
                 subAttributes: [

@@ -15,6 +15,11 @@ package struct SchemaAttribute: Sendable {
         case always, never, `default`, request
     }
 
+    /// Where the service provider keeps values unique (RFC 7643 §7).
+    package enum Uniqueness: String, Sendable {
+        case none, server, global
+    }
+
     package var name: String
     package var type: DataType
     package var multiValued = false
@@ -22,6 +27,7 @@ package struct SchemaAttribute: Sendable {
     package var caseExact = false
     package var mutability = Mutability.readWrite
     package var returned = Returned.default
+    package var uniqueness = Uniqueness.none
     package var subAttributes: [SchemaAttribute] = []
     /// For references: the resource types (`User`, `Group`), `external` or `uri` (RFC 7643 §7).
     package var referenceTypes: [String] = []
@@ -30,8 +36,8 @@ package struct SchemaAttribute: Sendable {
 
     package init(
         _ name: String, _ type: DataType, multiValued: Bool = false, required: Bool = false, caseExact: Bool = false,
-        mutability: Mutability = .readWrite, returned: Returned = .default, subAttributes: [SchemaAttribute] = [],
-        referenceTypes: [String] = [], canonicalValues: [String] = []
+        mutability: Mutability = .readWrite, returned: Returned = .default, uniqueness: Uniqueness = .none,
+        subAttributes: [SchemaAttribute] = [], referenceTypes: [String] = [], canonicalValues: [String] = []
     ) {
         self.name = name
         self.type = type
@@ -40,6 +46,7 @@ package struct SchemaAttribute: Sendable {
         self.caseExact = caseExact
         self.mutability = mutability
         self.returned = returned
+        self.uniqueness = uniqueness
         self.subAttributes = subAttributes
         self.referenceTypes = referenceTypes
         self.canonicalValues = canonicalValues

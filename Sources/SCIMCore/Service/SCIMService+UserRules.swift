@@ -8,8 +8,11 @@ extension SCIMService {
         return user
     }
 
-    /// Copies the attributes a PUT changes into `user`.
-    func apply(_ document: UserDocument, to user: inout UserRecord) {
+    /// Copies the attributes a PUT changes into `user`. In the `rfc` profile a PUT without `active`
+    /// sets it to true, the value a POST without it gets (RFC 7644 §3.5.1 lets the service provider
+    /// assign a default), and a PUT without `password` keeps the stored hash, because no client can
+    /// read the password back to send it again. `passwordHash` is the hash of `document.password`.
+    func apply(_ document: UserDocument, passwordHash: String?, to user: inout UserRecord) {
         switch profile {
         case .postman:
             if let userName = document.userName { user.userName = userName }
@@ -25,7 +28,20 @@ extension SCIMService {
             user.externalID = document.externalID
             user.active = document.active ?? true
             user.extraAttributes = document.otherAttributes
+            if document.hasPassword { user.passwordHash = passwordHash }
         }
+    }
+
+    /// Returns the hash of each string a PATCH request may set as the password, derived before the
+    /// write transaction so that the slow derivation holds no lock. The `postman` profile stores no
+    /// password and derives none.
+    func passwordHashes(for request: PatchRequest) throws(SCIMError) -> [String: String] {
+        guard profile == .rfc else { return [:] }
+        var hashes: [String: String] = [:]
+        for candidate in UserPatcher.passwordCandidates(in: request) where hashes[candidate] == nil {
+            hashes[candidate] = try hasher.hashPassword(candidate)
+        }
+        return hashes
     }
 
     /// Checks the team's rules on a changed user and stores it; an unchanged user is returned as it was.
@@ -36,7 +52,7 @@ extension SCIMService {
     {
         guard updated != current else { return current }
         let renamed = updated.userName != current.userName
-        if current.id == caller.adminUserID, renamed || !updated.active {
+        if current.id == caller.adminUserID, renamed || updated.isDeactivated {
             throw catalogue.adminActionNotAllowed()
         }
         if renamed { try checkUserNameChange(to: updated.userName, of: current, caller: caller, in: transaction) }

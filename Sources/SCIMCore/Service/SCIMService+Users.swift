@@ -28,7 +28,9 @@ extension SCIMService {
     package func createUser(_ caller: Caller, body: [UInt8], context: RequestContext) throws(SCIMError)
         -> (resource: JSONValue, id: String)
     {
-        let document = try payload { () throws(SCIMError) in try UserDocument.parse(body) }
+        let document = try payload { () throws(SCIMError) in
+            try UserDocument.parse(body, keepsPassword: profile == .rfc)
+        }
         guard let userName = document.userName, isAcceptableUserName(userName) else {
             throw catalogue.invalidPayload(.invalidValue("'userName' is required and must be an e-mail address."))
         }
@@ -37,7 +39,12 @@ extension SCIMService {
             id: ResourceID.generate(), teamID: caller.team.id, userName: userName, givenName: document.givenName,
             familyName: document.familyName, externalID: document.externalID, active: document.active ?? true,
             created: now, lastModified: now)
-        if profile == .rfc { user.extraAttributes = document.otherAttributes }
+        if profile == .rfc {
+            user.extraAttributes = document.otherAttributes
+            user.passwordHash = try document.password.map { (password) throws(SCIMError) in
+                try hasher.hashPassword(password)
+            }
+        }
         try run(.createUser, context, write: true) { transaction throws(SCIMError) in
             guard try transaction.user(userName: userName) == nil else { throw catalogue.userNameTaken(userName) }
             do throws(SCIMError) {
@@ -55,15 +62,20 @@ extension SCIMService {
     package func replaceUser(_ caller: Caller, id: String, body: [UInt8], context: RequestContext) throws(SCIMError)
         -> JSONValue
     {
-        let document = try payload { () throws(SCIMError) in try UserDocument.parse(body) }
+        let document = try payload { () throws(SCIMError) in
+            try UserDocument.parse(body, keepsPassword: profile == .rfc)
+        }
         if profile == .rfc, document.userName == nil {
             throw catalogue.invalidPayload(.invalidValue("'userName' is required."))
+        }
+        let passwordHash = try document.password.map { (password) throws(SCIMError) in
+            try hasher.hashPassword(password)
         }
         let user = try run(.replaceUser, context, write: true) { transaction throws(SCIMError) in
             let current = try teamUser(id: id, caller: caller, in: transaction)
             try context.checkPrecondition(version: current.version)
             var updated = current
-            apply(document, to: &updated)
+            apply(document, passwordHash: passwordHash, to: &updated)
             return try store(updated, replacing: current, caller: caller, in: transaction)
         }
         return representation.render(user, baseURL: context.baseURL)
@@ -75,11 +87,14 @@ extension SCIMService {
         -> JSONValue
     {
         let request = try payload { () throws(SCIMError) in try PatchRequest.parse(body) }
+        let passwordHashes = try passwordHashes(for: request)
         let user = try run(.patchUser, context, write: true) { transaction throws(SCIMError) in
             let current = try teamUser(id: id, caller: caller, in: transaction)
             try context.checkPrecondition(version: current.version)
             var updated = current
-            try payload { () throws(SCIMError) in try patcher.apply(request, to: &updated) }
+            try payload { () throws(SCIMError) in
+                try patcher.apply(request, to: &updated, passwordHashes: passwordHashes)
+            }
             return try store(updated, replacing: current, caller: caller, in: transaction)
         }
         return representation.render(user, baseURL: context.baseURL)

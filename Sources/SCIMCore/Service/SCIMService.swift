@@ -74,7 +74,8 @@ package final class SCIMService: Sendable {
             hasher.constantTimeEquals(record.key.secretDigest, key.secretDigest(using: hasher))
         else { throw catalogue.invalidKey() }
         guard !record.team.isDeleted else { throw catalogue.teamGone() }
-        guard let admin = record.admin, admin.teamID == record.team.id, admin.role == .admin, admin.active else {
+        guard let admin = record.admin, admin.teamID == record.team.id, admin.role == .admin, !admin.isDeactivated
+        else {
             throw catalogue.adminNotOnTeam()
         }
         return Caller(team: record.team, adminUserID: admin.id, keyID: key.id)

@@ -94,18 +94,25 @@ extension StoreSnapshot {
     /// The counters a store keeps per team, derived from the rows.
     package struct TeamCounts: Sendable, Equatable {
         package var users: Int64 = 0
+        /// Users whose `active` is true.
         package var activeUsers: Int64 = 0
+        /// Users whose `active` is false; users with `active` unassigned count as neither.
+        package var inactiveUsers: Int64 = 0
         package var groups: Int64 = 0
 
         package init() {}
     }
 
-    /// Counts the users, active users and groups of each team.
+    /// Counts the users, active and inactive users and groups of each team.
     package func countsByTeam() -> [Int64: TeamCounts] {
         var counts: [Int64: TeamCounts] = [:]
         for user in users {
             counts[user.record.teamID, default: TeamCounts()].users += 1
-            if user.record.active { counts[user.record.teamID, default: TeamCounts()].activeUsers += 1 }
+            switch user.record.active {
+            case true?: counts[user.record.teamID, default: TeamCounts()].activeUsers += 1
+            case false?: counts[user.record.teamID, default: TeamCounts()].inactiveUsers += 1
+            case nil: break
+            }
         }
         for group in groups {
             counts[group.record.teamID, default: TeamCounts()].groups += 1

@@ -1,8 +1,10 @@
 /// A User body from a client (POST or PUT), checked against the User schema and split into the
 /// attributes every profile stores and the rest.
 ///
-/// Read-only attributes (`id`, `meta`, `groups`) are dropped, because clients such as Okta send them
-/// back in write bodies. `password` is dropped too: scimd does not keep passwords.
+/// Read-only attributes (`id`, `meta`, `groups`, and read-only sub-attributes such as the enterprise
+/// `manager.displayName`) are dropped, because RFC 7644 §3.5.1 says values sent for them are ignored
+/// and clients such as Okta send them back in write bodies. `password` is kept only when the caller
+/// asks for it; otherwise it is dropped unchecked, as the `postman` profile has always done.
 package struct UserDocument: Sendable, Equatable {
     package var userName: String?
     /// Whether the body carried a `name` object; its absent sub-attributes are then nil.
@@ -12,25 +14,29 @@ package struct UserDocument: Sendable, Equatable {
     package var hasExternalID = false
     package var externalID: String?
     package var active: Bool?
+    /// Whether the body carried `password`, and its value: nil for an explicit `null`.
+    package var hasPassword = false
+    package var password: String?
     /// Every other attribute the schema defines, checked and normalised, for profiles that store them.
     package var otherAttributes = JSONObject()
 
-    private static let droppedAttributes: Set<String> = ["id", "meta", "groups", "password", "schemas"]
+    private static let droppedAttributes: Set<String> = ["id", "meta", "groups", "schemas"]
 
     /// Parses and checks a body.
+    /// - Parameter keepsPassword: whether to check and keep `password`, which is otherwise dropped.
     /// - Throws: `invalidSyntax` for a body that is not a JSON object; `invalidValue` for a missing or
     ///   unknown schema, an unknown attribute or a value of the wrong type.
-    package static func parse(_ body: [UInt8]) throws(SCIMError) -> UserDocument {
+    package static func parse(_ body: [UInt8], keepsPassword: Bool = false) throws(SCIMError) -> UserDocument {
         let object = try parseObject(body)
         try checkSchemas(object, allowed: [Schema.userURN, Schema.enterpriseUserURN], required: Schema.userURN)
         var document = UserDocument()
         for member in object.members {
-            try document.read(member.key, member.value)
+            try document.read(member.key, member.value, keepsPassword: keepsPassword)
         }
         return document
     }
 
-    private mutating func read(_ key: String, _ value: JSONValue) throws(SCIMError) {
+    private mutating func read(_ key: String, _ value: JSONValue, keepsPassword: Bool) throws(SCIMError) {
         guard key.lowercased() != "schemas" else { return }
         if key.lowercased() == Schema.enterpriseUserURN.lowercased() {
             let checked = try AttributeValidator.validate(
@@ -43,6 +49,7 @@ package struct UserDocument: Sendable, Equatable {
         }
         // Dropped attributes are not checked: Postman's own create body sends `groups` as names.
         guard !Self.droppedAttributes.contains(attribute.name) else { return }
+        if attribute.name == "password", !keepsPassword { return }
         let checked = try AttributeValidator.validate(value, as: attribute, path: attribute.name)
         switch attribute.name {
         case "userName":
@@ -59,6 +66,9 @@ package struct UserDocument: Sendable, Equatable {
             externalID = checked.stringValue
         case "active":
             if case .bool(let flag) = checked { active = flag }
+        case "password":
+            hasPassword = true
+            password = checked.stringValue
         default:
             if checked != .null { otherAttributes.set(attribute.name, checked) }
         }

@@ -7,8 +7,8 @@ package struct UserRepresentation: Sendable {
     }
 
     /// Returns the user as the profile sends it: `schemas`, `id`, `userName`, `name`, `externalId`,
-    /// `active` and `meta`, in that order. The `rfc` profile adds the other stored attributes,
-    /// `meta.location` and `meta.version`.
+    /// `active` (unless unassigned) and `meta`, in that order. The `rfc` profile adds the other stored
+    /// attributes, `meta.location` and `meta.version`. The password hash is never part of it.
     package func render(_ user: UserRecord, baseURL: String) -> JSONValue {
         var object = JSONObject()
         object.members.reserveCapacity(8)
@@ -20,7 +20,7 @@ package struct UserRepresentation: Sendable {
         object.members.append(("userName", .string(user.userName)))
         if let name = renderName(user) { object.members.append(("name", name)) }
         if let externalID = user.externalID { object.members.append(("externalId", .string(externalID))) }
-        object.members.append(("active", .bool(user.active)))
+        if let active = user.active { object.members.append(("active", .bool(active))) }
         if profile == .rfc {
             for member in user.extraAttributes.members where member.key != "name" {
                 object.members.append(member)
