@@ -55,7 +55,8 @@ extension PostgresStore: StoreExport {
             try connection.executeScript("LOCK TABLE teams IN SHARE ROW EXCLUSIVE MODE")
             let existing = try connection.queryFirst("SELECT count(*) FROM teams") { $0.integer(0) } ?? 0
             guard existing == 0 else {
-                throw .invalidValue("The target database already contains \(existing) teams; migrate into an empty database.")
+                throw .invalidValue(
+                    "The target database already contains \(existing) teams; migrate into an empty database.")
             }
 
             let counts = snapshot.countsByTeam()
@@ -77,11 +78,15 @@ extension PostgresStore: StoreExport {
             }
             for membership in snapshot.memberships {
                 try connection.execute(
-                    "INSERT INTO group_members (group_id, user_id, display, type, seq) VALUES ($1, $2, $3, $4, $5)",
+                    """
+                    INSERT INTO group_members (group_id, user_id, display, type, seq, display_key, type_key)
+                    VALUES ($1, $2, $3, $4, $5, $6, $7)
+                    """,
                     [
                         .text(membership.groupID), .text(membership.member.userID),
                         .nullableText(membership.member.display), .nullableText(membership.member.type),
-                        .integer(membership.seq),
+                        .integer(membership.seq), .nullableText(membership.member.display.map(FilterResolver.fold)),
+                        .nullableText(membership.member.type.map(FilterResolver.fold)),
                     ])
             }
         }
@@ -127,6 +132,7 @@ extension PostgresStore: StoreExport {
                 .integer(record.created), .integer(record.lastModified), .integer(record.version),
                 PostgresTransaction.encodeExtraAttributes(record.extraAttributes),
             ])
+        try PostgresTransaction.storeSearchKeys(of: record, on: connection)
     }
 
     private static func insert(_ group: StoreSnapshot.Group, on connection: PostgresConnection) throws(SCIMError) {

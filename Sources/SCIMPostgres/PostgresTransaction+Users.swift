@@ -30,17 +30,19 @@ extension PostgresTransaction {
             throw .internalFailure("Cannot insert user \(user.id): no team has id \(user.teamID).")
         }
 
+        let keys = UserSearchKeys(user)
         let inserted = try connection.execute(
             """
             INSERT INTO users (id, team_id, seq, user_name, user_name_key, given_name, family_name, external_id,
-                active, role, created, last_modified, version, extra)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+                active, role, created, last_modified, version, extra, display_name_key, search_keys)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16::jsonb)
             ON CONFLICT DO NOTHING
             """,
-            [.text(user.id), .integer(user.teamID), .integer(nextSeq)] + Self.userFieldValues(user))
+            [.text(user.id), .integer(user.teamID), .integer(nextSeq)] + Self.userFieldValues(user, keys: keys))
         guard inserted == 1 else {
             throw Self.uniquenessFailure("Another user has the id \(user.id) or the userName \(user.userName).")
         }
+        try Self.storeEmailKeys(of: user, keys: keys, on: connection, replacing: false)
 
         try connection.execute(
             """
@@ -65,16 +67,19 @@ extension PostgresTransaction {
 
         let sql = """
             UPDATE users SET user_name = $1, user_name_key = $2, given_name = $3, family_name = $4, external_id = $5,
-                active = $6, role = $7, created = $8, last_modified = $9, version = $10, extra = $11
-            WHERE id = $12
+                active = $6, role = $7, created = $8, last_modified = $9, version = $10, extra = $11,
+                display_name_key = $12, search_keys = $13::jsonb
+            WHERE id = $14
             """
-        let values = Self.userFieldValues(user) + [.text(user.id)]
+        let keys = UserSearchKeys(user)
+        let values = Self.userFieldValues(user, keys: keys) + [.text(user.id)]
         if stored.userNameKey == user.userName.lowercased() {
             try connection.execute(sql, values)
         } else {
             // Only a changed userName can collide, so only then does the update pay for a savepoint.
             try connection.withSavepoint { () throws(SCIMError) in try connection.execute(sql, values) }
         }
+        try Self.storeEmailKeys(of: user, keys: keys, on: connection, replacing: true)
 
         guard stored.active != user.active else { return }
         try connection.execute(
@@ -112,12 +117,12 @@ extension PostgresTransaction {
     }
 
     /// Returns the values of the columns from user_name to extra, in table order.
-    private static func userFieldValues(_ user: UserRecord) -> [PostgresValue] {
+    private static func userFieldValues(_ user: UserRecord, keys: UserSearchKeys) -> [PostgresValue] {
         [
             .text(user.userName), .text(user.userName.lowercased()), .nullableText(user.givenName),
             .nullableText(user.familyName), .nullableText(user.externalID), .boolean(user.active),
             .text(user.role.rawValue), .integer(user.created), .integer(user.lastModified), .integer(user.version),
-            encodeExtraAttributes(user.extraAttributes),
+            encodeExtraAttributes(user.extraAttributes), .nullableText(keys.displayName), encodeDocument(keys.document),
         ]
     }
 }

@@ -51,7 +51,8 @@ extension SQLiteStore: StoreExport {
             let connection = try Self.connection(of: transaction)
             let existing = try connection.queryFirst("SELECT count(*) FROM teams") { $0.integer(0) } ?? 0
             guard existing == 0 else {
-                throw .invalidValue("The target database already contains \(existing) teams; migrate into an empty database.")
+                throw .invalidValue(
+                    "The target database already contains \(existing) teams; migrate into an empty database.")
             }
             let counts = snapshot.countsByTeam()
             for team in snapshot.teams {
@@ -68,11 +69,15 @@ extension SQLiteStore: StoreExport {
             }
             for membership in snapshot.memberships {
                 try connection.execute(
-                    "INSERT INTO group_members (group_id, user_id, display, type, seq) VALUES (?, ?, ?, ?, ?)",
+                    """
+                    INSERT INTO group_members (group_id, user_id, display, type, seq, display_key, type_key)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """,
                     [
                         .text(membership.groupID), .text(membership.member.userID),
                         .nullableText(membership.member.display), .nullableText(membership.member.type),
-                        .integer(membership.seq),
+                        .integer(membership.seq), .nullableText(membership.member.display.map(FilterResolver.fold)),
+                        .nullableText(membership.member.type.map(FilterResolver.fold)),
                     ])
             }
         }
@@ -123,6 +128,7 @@ extension SQLiteStore: StoreExport {
                 .integer(record.created), .integer(record.lastModified), .integer(record.version),
                 SQLiteTransaction.encodeExtraAttributes(record.extraAttributes),
             ])
+        try SQLiteTransaction.storeSearchKeys(of: record, on: connection)
     }
 
     private static func insert(_ group: StoreSnapshot.Group, on connection: SQLiteConnection) throws(SCIMError) {

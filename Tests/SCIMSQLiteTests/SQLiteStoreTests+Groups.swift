@@ -381,7 +381,7 @@ extension SQLiteStoreTests {
         try store.write { try $0.insertGroup(group) }
 
         let raw = try database.openRawConnection()
-        #expect(try raw.text("SELECT max(version) FROM schema_migrations") == "2")
+        #expect(try raw.text("SELECT max(version) FROM schema_migrations") == "3")
         let page = try store.read { try $0.groups(teamID: 1, matching: GroupQuery(), startIndex: 1, count: 10) }
         #expect(page == GroupPage(totalResults: 1, groups: [group]))
     }
