@@ -44,9 +44,11 @@ let package = Package(
 
         .target(name: "SCIMCore", swiftSettings: swiftSettings),
         .target(name: "SCIMCrypto", dependencies: ["SCIMCore", "CCrypto"], swiftSettings: swiftSettings),
-        .target(name: "SCIMSQLite", dependencies: ["SCIMCore", "CSQLite"], swiftSettings: swiftSettings),
+        .target(name: "SCIMSQL", dependencies: ["SCIMCore"], swiftSettings: swiftSettings),
+        .target(name: "SCIMSQLite", dependencies: ["SCIMCore", "SCIMSQL", "CSQLite"], swiftSettings: swiftSettings),
         .target(name: "SCIMHTTP", dependencies: ["SCIMCore", "CMicroHTTPD"], swiftSettings: swiftSettings),
-        .target(name: "SCIMPostgres", dependencies: ["SCIMCore", "CLibPQ"], swiftSettings: swiftSettings),
+        .target(
+            name: "SCIMPostgres", dependencies: ["SCIMCore", "SCIMSQL", "CLibPQ"], swiftSettings: swiftSettings),
 
         // MARK: - Executable
 
@@ -72,7 +74,7 @@ let package = Package(
         ),
         .testTarget(
             name: "SCIMSQLiteTests",
-            dependencies: ["SCIMCore", "SCIMSQLite", "SCIMCrypto", "SCIMTestSupport"],
+            dependencies: ["SCIMCore", "SCIMSQL", "SCIMSQLite", "SCIMCrypto", "SCIMTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -82,7 +84,7 @@ let package = Package(
         ),
         .testTarget(
             name: "StoreContractTests",
-            dependencies: ["SCIMCore", "SCIMSQLite", "SCIMPostgres", "SCIMTestSupport"],
+            dependencies: ["SCIMCore", "SCIMSQL", "SCIMSQLite", "SCIMPostgres", "SCIMTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -2,14 +2,15 @@ import SCIMCore
 
 extension SCIMHandler {
     /// Runs `POST /.search` (RFC 7644 §3.4.3) on users, groups or, at the root, both: users first, then
-    /// groups, paged as one list. At the root a filter that one resource type cannot evaluate matches
-    /// none of that type.
+    /// groups, paged as one list, each type sorted by `sortBy` on its own. At the root a filter that one
+    /// resource type cannot evaluate matches none of that type.
     func search(_ scope: Route.SearchScope, request: HTTPRequest, caller: Caller, context: RequestContext)
         throws(SCIMError) -> HTTPResponse
     {
         let search = try SearchRequest.parse(request.body)
         let parameters = ListParameters(
-            filter: search.filter, startIndex: search.startIndex.map(String.init), count: search.count.map(String.init))
+            filter: search.filter, startIndex: search.startIndex.map(String.init), count: search.count.map(String.init),
+            sortBy: search.sortBy, sortOrder: search.sortOrder)
         let projection = try AttributeProjection(
             attributes: search.attributes, excludedAttributes: search.excludedAttributes)
         switch scope {
@@ -33,13 +34,16 @@ extension SCIMHandler {
         let groupTotal = try total(of: .groups, search, caller: caller, context: context)
         var resources: [JSONValue] = []
         if count > 0, startIndex <= userTotal {
-            let users = ListParameters(filter: search.filter, startIndex: String(startIndex), count: String(count))
+            let users = ListParameters(
+                filter: search.filter, startIndex: String(startIndex), count: String(count), sortBy: search.sortBy,
+                sortOrder: search.sortOrder)
             resources += try service.listUsers(caller, users, projection: projection, context: context).resources
         }
         let groupStart = max(1, startIndex - userTotal)
         if resources.count < count, groupStart <= groupTotal {
             let groups = ListParameters(
-                filter: search.filter, startIndex: String(groupStart), count: String(count - resources.count))
+                filter: search.filter, startIndex: String(groupStart), count: String(count - resources.count),
+                sortBy: search.sortBy, sortOrder: search.sortOrder)
             resources += try service.listGroups(caller, groups, projection: projection, context: context).resources
         }
         return service.listResponse(
@@ -49,7 +53,9 @@ extension SCIMHandler {
     private func total(of scope: Route.SearchScope, _ search: SearchRequest, caller: Caller, context: RequestContext)
         throws(SCIMError) -> Int
     {
-        let parameters = ListParameters(filter: search.filter, count: "0")
+        // sortBy goes along, so that one the resource type does not define is an error whatever the page.
+        let parameters = ListParameters(
+            filter: search.filter, count: "0", sortBy: search.sortBy, sortOrder: search.sortOrder)
         do {
             let list =
                 scope == .users
@@ -76,6 +82,8 @@ struct SearchRequest {
     var excludedAttributes: String?
     var startIndex: Int?
     var count: Int?
+    var sortBy: String?
+    var sortOrder: String?
 
     /// Parses and checks a search body.
     /// - Throws: `invalidSyntax` or `invalidValue` naming the problem.
@@ -88,8 +96,8 @@ struct SearchRequest {
         search.excludedAttributes = try names(object, "excludedAttributes")
         search.startIndex = try integer(object, "startIndex")
         search.count = try integer(object, "count")
-        // NOTE: sortBy and sortOrder are accepted and ignored, as GET listings ignore them, because the
-        // server does not sort yet; /ServiceProviderConfig advertises sort as unsupported.
+        search.sortBy = try string(object, "sortBy")
+        search.sortOrder = try string(object, "sortOrder")
         return search
     }
 

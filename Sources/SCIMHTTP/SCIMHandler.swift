@@ -187,7 +187,8 @@ package final class SCIMHandler: HTTPHandler {
     private func listParameters(_ target: RequestTarget) -> ListParameters {
         ListParameters(
             filter: target.parameter("filter"), startIndex: target.parameter("startIndex"),
-            count: target.parameter("count"))
+            count: target.parameter("count"), sortBy: target.parameter("sortBy"),
+            sortOrder: target.parameter("sortOrder"))
     }
 
     private func created(_ resource: JSONValue, location: String, _ projection: AttributeProjection) -> HTTPResponse {

@@ -96,6 +96,29 @@ final class PostgresConnection: @unchecked Sendable {
         }
     }
 
+    /// Runs a query without preparing a named statement, for generated SQL whose text differs from one
+    /// request to the next, and returns every row, converted by `decode`.
+    func queryUncached<T>(
+        _ sql: String, _ values: [PostgresValue], row decode: (PostgresRow) throws(SCIMError) -> T
+    ) throws(SCIMError) -> [T] {
+        let connection = try openHandle()
+        var encoded: [String?] = []
+        encoded.reserveCapacity(values.count)
+        for value in values { encoded.append(try value.encoded()) }
+
+        let result = Self.withOptionalCStrings(encoded) { pointers in
+            PQexecParams(connection, sql, Int32(pointers.count), nil, pointers, nil, nil, 0)
+        }
+        defer { PQclear(result) }
+        try check(result, action: "running \(sql)")
+        guard let result else { throw .internalFailure("libpq returned no result for \(sql).") }
+        var rows: [T] = []
+        for index in 0..<PQntuples(result) {
+            rows.append(try decode(PostgresRow(result: result, index: index)))
+        }
+        return rows
+    }
+
     /// Runs the prepared form of `sql` with `values` bound as text parameters and lends its result.
     private func withResult<T>(
         _ sql: String, _ values: [PostgresValue], _ body: (OpaquePointer) throws(SCIMError) -> T

@@ -5,13 +5,15 @@ import SCIMCore
 /// Migrations are append-only. A released one is never edited; a change to the schema is a new
 /// migration with the next version. The tables mirror the SQLite store's, so that both stores keep the
 /// same counters and orders.
-struct PostgresMigration {
+struct PostgresMigration: Sendable {
     let version: Int64
     let summary: String
     let statements: [String]
+    /// Runs after the statements, in the same transaction, for rows whose new values only Swift computes.
+    var backfill: (@Sendable (PostgresConnection) throws(SCIMError) -> Void)? = nil
 
     /// Every migration, oldest first.
-    static let all: [PostgresMigration] = [initialSchema, rateLimits, optionalActiveAndPasswords]
+    static let all: [PostgresMigration] = [initialSchema, rateLimits, optionalActiveAndPasswords, searchKeys]
 
     /// The key of the session-level advisory lock that migrating nodes take one at a time. Rate limits
     /// use non-negative keys, so a negative one never collides with them.
@@ -152,6 +154,59 @@ struct PostgresMigration {
             """,
         ]
     )
+
+    static let searchKeys = PostgresMigration(
+        version: 4,
+        summary: "folded search keys and indexes for filters and sorting",
+        statements: [
+            // display_name_key and search_keys hold what UserSearchKeys computes: the folded displayName and a
+            // document of the attributes that have no column, so that filters compare them in SQL. Text indexes
+            // use the "C" collation, the code point order in which filters compare and sort.
+            "ALTER TABLE users ADD COLUMN display_name_key text",
+            "ALTER TABLE users ADD COLUMN search_keys jsonb",
+            "CREATE INDEX users_team_user_name_key ON users (team_id, user_name_key COLLATE \"C\")",
+            "CREATE INDEX users_team_external_id_seq ON users (team_id, external_id COLLATE \"C\", seq)",
+            "CREATE INDEX users_team_display_name_key_seq ON users (team_id, display_name_key COLLATE \"C\", seq)",
+            "CREATE INDEX users_id_c ON users (id COLLATE \"C\")",
+            "CREATE INDEX groups_team_display_name_key_c ON groups (team_id, display_name_key COLLATE \"C\", seq)",
+            "CREATE INDEX groups_team_external_id_c ON groups (team_id, external_id COLLATE \"C\", seq)",
+            "CREATE INDEX groups_id_c ON groups (id COLLATE \"C\")",
+            "CREATE INDEX group_members_user_c ON group_members (user_id COLLATE \"C\")",
+            // One row per e-mail address of a user, with its folded value, for indexed emails.value filters.
+            """
+            CREATE TABLE user_emails (
+                user_id text NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+                position integer NOT NULL,
+                team_id bigint NOT NULL,
+                value_key text NOT NULL,
+                PRIMARY KEY (user_id, position)
+            )
+            """,
+            "CREATE INDEX user_emails_team_value_key ON user_emails (team_id, value_key COLLATE \"C\")",
+            // The folded display and type of a membership; NULL when the client sent none.
+            "ALTER TABLE group_members ADD COLUMN display_key text",
+            "ALTER TABLE group_members ADD COLUMN type_key text",
+        ],
+        backfill: { connection throws(SCIMError) in
+            let users = try connection.query(
+                "SELECT \(PostgresTransaction.userColumns) FROM users AS u", [], row: PostgresTransaction.decodeUser)
+            for user in users {
+                try PostgresTransaction.storeSearchKeys(of: user, on: connection)
+            }
+            let memberships = try connection.query(
+                "SELECT group_id, user_id, display, type FROM group_members WHERE display IS NOT NULL OR type IS NOT NULL"
+            ) { (groupID: $0.text(0), userID: $0.text(1), display: $0.nullableText(2), type: $0.nullableText(3)) }
+            for membership in memberships {
+                try connection.execute(
+                    "UPDATE group_members SET display_key = $1, type_key = $2 WHERE group_id = $3 AND user_id = $4",
+                    [
+                        .nullableText(membership.display.map(FilterResolver.fold)),
+                        .nullableText(membership.type.map(FilterResolver.fold)), .text(membership.groupID),
+                        .text(membership.userID),
+                    ])
+            }
+        }
+    )
 }
 
 extension PostgresMigration {
@@ -203,6 +258,7 @@ extension PostgresConnection {
             for statement in migration.statements {
                 try executeScript(statement)
             }
+            try migration.backfill?(self)
             try execute(
                 "INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)",
                 [.integer(migration.version), .integer(now)])

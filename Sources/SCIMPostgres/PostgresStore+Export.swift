@@ -80,11 +80,15 @@ extension PostgresStore: StoreExport {
             }
             for membership in snapshot.memberships {
                 try connection.execute(
-                    "INSERT INTO group_members (group_id, user_id, display, type, seq) VALUES ($1, $2, $3, $4, $5)",
+                    """
+                    INSERT INTO group_members (group_id, user_id, display, type, seq, display_key, type_key)
+                    VALUES ($1, $2, $3, $4, $5, $6, $7)
+                    """,
                     [
                         .text(membership.groupID), .text(membership.member.userID),
                         .nullableText(membership.member.display), .nullableText(membership.member.type),
-                        .integer(membership.seq),
+                        .integer(membership.seq), .nullableText(membership.member.display.map(FilterResolver.fold)),
+                        .nullableText(membership.member.type.map(FilterResolver.fold)),
                     ])
             }
         }
@@ -117,14 +121,16 @@ extension PostgresStore: StoreExport {
 
     private static func insert(_ user: StoreSnapshot.User, on connection: PostgresConnection) throws(SCIMError) {
         let record = user.record
+        let keys = UserSearchKeys(record)
         try connection.execute(
             """
             INSERT INTO users (id, team_id, seq, user_name, user_name_key, given_name, family_name, external_id,
-                active, role, created, last_modified, version, extra, password_hash)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+                active, role, created, last_modified, version, extra, password_hash, display_name_key, search_keys)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17::jsonb)
             """,
             [.text(record.id), .integer(record.teamID), .integer(user.seq)]
-                + PostgresTransaction.userFieldValues(record))
+                + PostgresTransaction.userFieldValues(record, keys: keys))
+        try PostgresTransaction.storeEmailKeys(of: record, keys: keys, on: connection, replacing: false)
     }
 
     private static func insert(_ group: StoreSnapshot.Group, on connection: PostgresConnection) throws(SCIMError) {

@@ -55,15 +55,18 @@ extension PostgresTransaction {
             let batch = members[start..<min(start + Self.membersPerStatement, members.count)]
             added += try connection.execute(
                 """
-                INSERT INTO group_members (group_id, user_id, display, type, seq)
-                SELECT $1, m.user_id, m.display, m.type, $5 + m.ordinality - 1
-                FROM unnest($2::text[], $3::text[], $4::text[]) WITH ORDINALITY AS m (user_id, display, type, ordinality)
+                INSERT INTO group_members (group_id, user_id, display, type, seq, display_key, type_key)
+                SELECT $1, m.user_id, m.display, m.type, $5 + m.ordinality - 1, m.display_key, m.type_key
+                FROM unnest($2::text[], $3::text[], $4::text[], $6::text[], $7::text[]) WITH ORDINALITY
+                    AS m (user_id, display, type, display_key, type_key, ordinality)
                 ORDER BY m.ordinality
                 ON CONFLICT (group_id, user_id) DO NOTHING
                 """,
                 [
                     .text(groupID), .textArray(batch.map(\.userID)), .textArray(batch.map(\.display)),
                     .textArray(batch.map(\.type)), .integer(seq),
+                    .textArray(batch.map { $0.display.map(FilterResolver.fold) }),
+                    .textArray(batch.map { $0.type.map(FilterResolver.fold) }),
                 ])
             seq += Int64(batch.count)
             start += batch.count

@@ -30,17 +30,19 @@ extension PostgresTransaction {
             throw .internalFailure("Cannot insert user \(user.id): no team has id \(user.teamID).")
         }
 
+        let keys = UserSearchKeys(user)
         let inserted = try connection.execute(
             """
             INSERT INTO users (id, team_id, seq, user_name, user_name_key, given_name, family_name, external_id,
-                active, role, created, last_modified, version, extra, password_hash)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+                active, role, created, last_modified, version, extra, password_hash, display_name_key, search_keys)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17::jsonb)
             ON CONFLICT DO NOTHING
             """,
-            [.text(user.id), .integer(user.teamID), .integer(nextSeq)] + Self.userFieldValues(user))
+            [.text(user.id), .integer(user.teamID), .integer(nextSeq)] + Self.userFieldValues(user, keys: keys))
         guard inserted == 1 else {
             throw Self.uniquenessFailure("Another user has the id \(user.id) or the userName \(user.userName).")
         }
+        try Self.storeEmailKeys(of: user, keys: keys, on: connection, replacing: false)
 
         try connection.execute(
             """
@@ -68,16 +70,18 @@ extension PostgresTransaction {
         let sql = """
             UPDATE users SET user_name = $1, user_name_key = $2, given_name = $3, family_name = $4, external_id = $5,
                 active = $6, role = $7, created = $8, last_modified = $9, version = $10, extra = $11,
-                password_hash = $12
-            WHERE id = $13
+                password_hash = $12, display_name_key = $13, search_keys = $14::jsonb
+            WHERE id = $15
             """
-        let values = Self.userFieldValues(user) + [.text(user.id)]
+        let keys = UserSearchKeys(user)
+        let values = Self.userFieldValues(user, keys: keys) + [.text(user.id)]
         if stored.userNameKey == user.userName.lowercased() {
             try connection.execute(sql, values)
         } else {
             // Only a changed userName can collide, so only then does the update pay for a savepoint.
             try connection.withSavepoint { () throws(SCIMError) in try connection.execute(sql, values) }
         }
+        try Self.storeEmailKeys(of: user, keys: keys, on: connection, replacing: true)
 
         guard stored.active != user.active else { return }
         try connection.execute(
@@ -130,13 +134,14 @@ extension PostgresTransaction {
         (new == value ? 1 : 0) - (old == value ? 1 : 0)
     }
 
-    /// Returns the values of the columns from user_name to password_hash, in table order.
-    static func userFieldValues(_ user: UserRecord) -> [PostgresValue] {
+    /// Returns the values of the columns from user_name to password_hash, then display_name_key and search_keys.
+    static func userFieldValues(_ user: UserRecord, keys: UserSearchKeys) -> [PostgresValue] {
         [
             .text(user.userName), .text(user.userName.lowercased()), .nullableText(user.givenName),
             .nullableText(user.familyName), .nullableText(user.externalID), .nullableBoolean(user.active),
             .text(user.role.rawValue), .integer(user.created), .integer(user.lastModified), .integer(user.version),
             encodeExtraAttributes(user.extraAttributes), .nullableText(user.passwordHash),
+            .nullableText(keys.displayName), encodeDocument(keys.document),
         ]
     }
 }

@@ -89,6 +89,26 @@ final class SQLiteConnection: @unchecked Sendable {
         }
     }
 
+    /// Runs a query without caching its prepared statement, for generated SQL whose text differs from
+    /// one request to the next, and returns every row, converted by `decode`.
+    func queryUncached<T>(
+        _ sql: String, _ values: [SQLiteValue], row decode: (SQLiteRow) throws(SCIMError) -> T
+    ) throws(SCIMError) -> [T] {
+        let database = try openDatabase()
+        var handle: OpaquePointer?
+        let code = sqlite3_prepare_v3(database, sql, -1, 0, &handle, nil)
+        guard code == SQLITE_OK, let handle else { throw failure(code, "preparing \(sql)") }
+        defer { sqlite3_finalize(handle) }
+
+        let statement = SQLiteStatement(handle: handle, connection: self)
+        try statement.bind(values)
+        var rows: [T] = []
+        while try statement.step() {
+            rows.append(try decode(SQLiteRow(handle: handle)))
+        }
+        return rows
+    }
+
     /// Lends the cached prepared statement for `sql`, preparing it on first use.
     private func withStatement<T>(
         _ sql: String, _ body: (SQLiteStatement) throws(SCIMError) -> T

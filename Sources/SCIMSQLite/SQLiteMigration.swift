@@ -4,7 +4,7 @@ import SCIMCore
 ///
 /// Migrations are append-only. A released one is never edited; a change to the schema is a new
 /// migration with the next version.
-struct SQLiteMigration {
+struct SQLiteMigration: Sendable {
     let version: Int64
     let summary: String
     let statements: [String]
@@ -12,9 +12,11 @@ struct SQLiteMigration {
     /// they run, so that dropping the old table deletes no referencing rows through ON DELETE CASCADE,
     /// and `PRAGMA foreign_key_check` must find no broken reference before the migration commits.
     var rebuildsReferencedTable = false
+    /// Runs after the statements, in the same transaction, for rows whose new values only Swift computes.
+    var backfill: (@Sendable (SQLiteConnection) throws(SCIMError) -> Void)? = nil
 
     /// Every migration, oldest first.
-    static let all: [SQLiteMigration] = [initialSchema, groups, optionalActiveAndPasswords]
+    static let all: [SQLiteMigration] = [initialSchema, groups, optionalActiveAndPasswords, searchKeys]
 
     static let initialSchema = SQLiteMigration(
         version: 1,
@@ -119,6 +121,56 @@ struct SQLiteMigration {
             "CREATE INDEX group_members_user ON group_members (user_id)",
         ]
     )
+
+    static let searchKeys = SQLiteMigration(
+        version: 4,
+        summary: "folded search keys and indexes for filters and sorting",
+        statements: [
+            // display_name_key and search_keys hold what UserSearchKeys computes: the folded displayName and a
+            // JSON document of the attributes that have no column, so that filters compare them in SQL.
+            "ALTER TABLE users ADD COLUMN display_name_key TEXT",
+            "ALTER TABLE users ADD COLUMN search_keys TEXT",
+            // Prefix filters (sw) on userName and id scan a range of these; the unique indexes serve eq.
+            "CREATE INDEX users_team_user_name_key ON users (team_id, user_name_key)",
+            "CREATE INDEX users_team_id ON users (team_id, id)",
+            "CREATE INDEX groups_team_id ON groups (team_id, id)",
+            "CREATE INDEX users_team_external_id_seq ON users (team_id, external_id, seq)",
+            "CREATE INDEX users_team_display_name_key_seq ON users (team_id, display_name_key, seq)",
+            // One row per e-mail address of a user, with its folded value, for indexed emails.value filters.
+            """
+            CREATE TABLE user_emails (
+                user_id TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+                position INTEGER NOT NULL,
+                team_id INTEGER NOT NULL,
+                value_key TEXT NOT NULL,
+                PRIMARY KEY (user_id, position)
+            ) STRICT, WITHOUT ROWID
+            """,
+            "CREATE INDEX user_emails_team_value_key ON user_emails (team_id, value_key)",
+            // The folded display and type of a membership; NULL when the client sent none.
+            "ALTER TABLE group_members ADD COLUMN display_key TEXT",
+            "ALTER TABLE group_members ADD COLUMN type_key TEXT",
+        ],
+        backfill: { connection throws(SCIMError) in
+            let users = try connection.query(
+                "SELECT \(SQLiteTransaction.userColumns) FROM users AS u", [], row: SQLiteTransaction.decodeUser)
+            for user in users {
+                try SQLiteTransaction.storeSearchKeys(of: user, on: connection)
+            }
+            let memberships = try connection.query(
+                "SELECT group_id, user_id, display, type FROM group_members WHERE display IS NOT NULL OR type IS NOT NULL"
+            ) { (groupID: $0.text(0), userID: $0.text(1), display: $0.nullableText(2), type: $0.nullableText(3)) }
+            for membership in memberships {
+                try connection.execute(
+                    "UPDATE group_members SET display_key = ?, type_key = ? WHERE group_id = ? AND user_id = ?",
+                    [
+                        .nullableText(membership.display.map(FilterResolver.fold)),
+                        .nullableText(membership.type.map(FilterResolver.fold)), .text(membership.groupID),
+                        .text(membership.userID),
+                    ])
+            }
+        }
+    )
 }
 
 extension SQLiteMigration {
@@ -216,6 +268,7 @@ extension SQLiteConnection {
                     throw .internalFailure("Migration \(migration.version) left a broken reference in table \(broken).")
                 }
             }
+            try migration.backfill?(self)
             try execute(
                 "INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)",
                 [.integer(migration.version), .integer(now)])

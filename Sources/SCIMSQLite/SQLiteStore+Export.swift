@@ -70,11 +70,15 @@ extension SQLiteStore: StoreExport {
             }
             for membership in snapshot.memberships {
                 try connection.execute(
-                    "INSERT INTO group_members (group_id, user_id, display, type, seq) VALUES (?, ?, ?, ?, ?)",
+                    """
+                    INSERT INTO group_members (group_id, user_id, display, type, seq, display_key, type_key)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """,
                     [
                         .text(membership.groupID), .text(membership.member.userID),
                         .nullableText(membership.member.display), .nullableText(membership.member.type),
-                        .integer(membership.seq),
+                        .integer(membership.seq), .nullableText(membership.member.display.map(FilterResolver.fold)),
+                        .nullableText(membership.member.type.map(FilterResolver.fold)),
                     ])
             }
         }
@@ -112,14 +116,16 @@ extension SQLiteStore: StoreExport {
 
     private static func insert(_ user: StoreSnapshot.User, on connection: SQLiteConnection) throws(SCIMError) {
         let record = user.record
+        let keys = UserSearchKeys(record)
         try connection.execute(
             """
             INSERT INTO users (id, team_id, seq, user_name, user_name_key, given_name, family_name, external_id,
-                active, role, created, last_modified, version, extra, password_hash)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                active, role, created, last_modified, version, extra, password_hash, display_name_key, search_keys)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
             [.text(record.id), .integer(record.teamID), .integer(user.seq)]
-                + SQLiteTransaction.userFieldValues(record))
+                + SQLiteTransaction.userFieldValues(record, keys: keys))
+        try SQLiteTransaction.storeEmailKeys(of: record, keys: keys, on: connection, replacing: false)
     }
 
     private static func insert(_ group: StoreSnapshot.Group, on connection: SQLiteConnection) throws(SCIMError) {

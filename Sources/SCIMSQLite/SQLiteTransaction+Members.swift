@@ -49,12 +49,15 @@ extension SQLiteTransaction {
         for member in members {
             let inserted = try connection.execute(
                 """
-                INSERT INTO group_members (group_id, user_id, display, type, seq) VALUES (?, ?, ?, ?, ?)
+                INSERT INTO group_members (group_id, user_id, display, type, seq, display_key, type_key)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT (group_id, user_id) DO NOTHING
                 """,
                 [
                     .text(groupID), .text(member.userID), .nullableText(member.display),
                     .nullableText(member.type), .integer(seq),
+                    .nullableText(member.display.map(FilterResolver.fold)),
+                    .nullableText(member.type.map(FilterResolver.fold)),
                 ])
             seq += Int64(inserted)
             added += inserted

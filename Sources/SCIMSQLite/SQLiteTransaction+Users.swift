@@ -20,16 +20,18 @@ extension SQLiteTransaction {
     /// were even when the caller catches the error and commits.
     func insertUser(_ user: UserRecord) throws(SCIMError) {
         try requireWritable("insertUser")
+        let keys = UserSearchKeys(user)
         let inserted = try connection.execute(
             """
             INSERT INTO users (id, team_id, seq, user_name, user_name_key, given_name, family_name, external_id,
-                active, role, created, last_modified, version, extra, password_hash)
-            SELECT ?, id, next_seq, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM teams WHERE id = ?
+                active, role, created, last_modified, version, extra, password_hash, display_name_key, search_keys)
+            SELECT ?, id, next_seq, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM teams WHERE id = ?
             """,
-            [.text(user.id)] + Self.userFieldValues(user) + [.integer(user.teamID)])
+            [.text(user.id)] + Self.userFieldValues(user, keys: keys) + [.integer(user.teamID)])
         guard inserted == 1 else {
             throw .internalFailure("Cannot insert user \(user.id): no team has id \(user.teamID).")
         }
+        try Self.storeEmailKeys(of: user, keys: keys, on: connection, replacing: false)
 
         try connection.execute(
             """
@@ -52,13 +54,16 @@ extension SQLiteTransaction {
             throw .internalFailure("Cannot move user \(user.id) from team \(stored.teamID) to team \(user.teamID).")
         }
 
+        let keys = UserSearchKeys(user)
         try connection.execute(
             """
             UPDATE users SET user_name = ?, user_name_key = ?, given_name = ?, family_name = ?, external_id = ?,
-                active = ?, role = ?, created = ?, last_modified = ?, version = ?, extra = ?, password_hash = ?
+                active = ?, role = ?, created = ?, last_modified = ?, version = ?, extra = ?, password_hash = ?,
+                display_name_key = ?, search_keys = ?
             WHERE id = ?
             """,
-            Self.userFieldValues(user) + [.text(user.id)])
+            Self.userFieldValues(user, keys: keys) + [.text(user.id)])
+        try Self.storeEmailKeys(of: user, keys: keys, on: connection, replacing: true)
 
         guard stored.active != user.active else { return }
         try connection.execute(
@@ -107,13 +112,14 @@ extension SQLiteTransaction {
         (new == value ? 1 : 0) - (old == value ? 1 : 0)
     }
 
-    /// Returns the values of the columns from user_name to password_hash, in table order.
-    static func userFieldValues(_ user: UserRecord) -> [SQLiteValue] {
+    /// Returns the values of the columns from user_name to password_hash, then display_name_key and search_keys.
+    static func userFieldValues(_ user: UserRecord, keys: UserSearchKeys) -> [SQLiteValue] {
         [
             .text(user.userName), .text(user.userName.lowercased()), .nullableText(user.givenName),
             .nullableText(user.familyName), .nullableText(user.externalID), .nullableBoolean(user.active),
             .text(user.role.rawValue), .integer(user.created), .integer(user.lastModified), .integer(user.version),
             encodeExtraAttributes(user.extraAttributes), .nullableText(user.passwordHash),
+            .nullableText(keys.displayName), encodeDocument(keys.document),
         ]
     }
 }

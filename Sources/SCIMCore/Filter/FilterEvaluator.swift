@@ -1,8 +1,11 @@
-/// Evaluates a filter against one resource held as JSON (RFC 7644 §3.4.2.2).
+/// Evaluates a filter against one resource held as JSON (RFC 7644 §3.4.2.2), with the meaning the
+/// stores give it in SQL.
 ///
-/// Strings compare without regard to case unless the attribute is `caseExact`; `dateTime` values
-/// compare as instants; a comparison on a multi-valued attribute holds when any value satisfies it,
-/// and one on a multi-valued complex attribute without a sub-attribute compares its `value`.
+/// Strings compare by Unicode code point, folded with ``FilterResolver/fold(_:)`` unless the attribute
+/// is `caseExact`. `dateTime` values compare as instants. A comparison on a multi-valued attribute holds
+/// when any value satisfies it, and one on a multi-valued complex attribute without a sub-attribute
+/// compares its `value`, except that `pr` checks whether the attribute itself has a value. `eq null`
+/// holds when the attribute has no value and `ne null` when it has one (RFC 7643 §2.5).
 package struct FilterEvaluator: Sendable {
     /// The schemas whose attributes the resource carries: the core schema first, then extensions.
     package let schemas: [Schema]
@@ -28,15 +31,21 @@ package struct FilterEvaluator: Sendable {
         case .not(let inner):
             return try !evaluate(inner, in: object, parent: parent)
         case .valuePath(let path, let inner):
-            let (attribute, values) = lookup(path, in: object, parent: parent)
+            let (attribute, values) = lookup(path, in: object, parent: parent, implyingValue: false)
             for value in values {
                 guard let element = value.objectValue else { continue }
                 if try evaluate(inner, in: element, parent: attribute) { return true }
             }
             return false
         case .comparison(let path, let op, let literal):
-            let (attribute, values) = lookup(path, in: object, parent: parent)
+            let (attribute, values) = lookup(path, in: object, parent: parent, implyingValue: op != .pr)
             if op == .pr { return values.contains { isPresent($0) } }
+            if literal == nil || literal == .null {
+                guard op == .eq || op == .ne else {
+                    throw .invalidFilter("The operator '\(op.rawValue)' cannot compare with null.")
+                }
+                return values.contains { isPresent($0) } == (op == .ne)
+            }
             let caseExact = attribute?.caseExact ?? false
             let type = attribute?.type ?? .string
             for value in values where try compare(value, op, literal ?? .null, caseExact: caseExact, type: type) {
@@ -49,9 +58,9 @@ package struct FilterEvaluator: Sendable {
 
     /// Returns the attribute definition and the values a path reaches, flattened over multi-valued
     /// attributes; a multi-valued complex attribute without a sub-attribute yields its `value`s.
-    private func lookup(_ path: AttributePath, in object: JSONObject, parent: SchemaAttribute?)
-        -> (SchemaAttribute?, [JSONValue])
-    {
+    private func lookup(
+        _ path: AttributePath, in object: JSONObject, parent: SchemaAttribute?, implyingValue: Bool = true
+    ) -> (SchemaAttribute?, [JSONValue]) {
         var container = object
         var definition: SchemaAttribute?
         if let parent {
@@ -66,7 +75,9 @@ package struct FilterEvaluator: Sendable {
         let raw = container.value(forAttribute: path.name)
         var values = raw.map { $0.arrayValue ?? [$0] } ?? []
         var subName = path.subAttribute
-        if subName == nil, definition?.type == .complex, definition?.multiValued == true { subName = "value" }
+        if implyingValue, subName == nil, definition?.type == .complex, definition?.multiValued == true {
+            subName = "value"
+        }
         if let subName {
             let subDefinition = definition?.subAttribute(named: subName)
             values = values.compactMap { $0.objectValue?.value(forAttribute: subName) }
@@ -101,13 +112,15 @@ package struct FilterEvaluator: Sendable {
             if type == .dateTime, let left = DateTimeValue.parse(text), let right = DateTimeValue.parse(expected) {
                 return order(left.compare(right), op) ?? false
             }
-            let left = caseExact ? text : text.lowercased()
-            let right = caseExact ? expected : expected.lowercased()
+            let left = Array((caseExact ? text : FilterResolver.fold(text)).unicodeScalars)
+            let right = Array((caseExact ? expected : FilterResolver.fold(expected)).unicodeScalars)
             switch op {
-            case .co: return left.contains(right)
-            case .sw: return left.hasPrefix(right)
-            case .ew: return left.hasSuffix(right)
-            default: return order(left < right ? -1 : (left == right ? 0 : 1), op) ?? false
+            case .co: return right.isEmpty || left.indices.contains { left[$0...].starts(with: right) }
+            case .sw: return left.starts(with: right)
+            case .ew: return left.reversed().starts(with: right.reversed())
+            default:
+                let result = left.lexicographicallyPrecedes(right) ? -1 : (left == right ? 0 : 1)
+                return order(result, op) ?? false
             }
         case (.bool(let flag), .bool(let expected)):
             guard op == .eq || op == .ne else {

@@ -83,10 +83,18 @@ package struct ListParameters: Sendable, Equatable {
     package var filter: String?
     package var startIndex: String?
     package var count: String?
+    /// The attribute to sort by and `ascending` or `descending` (RFC 7644 §3.4.2.3); the `rfc` profile only.
+    package var sortBy: String?
+    package var sortOrder: String?
 
-    package init(filter: String? = nil, startIndex: String? = nil, count: String? = nil) {
+    package init(
+        filter: String? = nil, startIndex: String? = nil, count: String? = nil, sortBy: String? = nil,
+        sortOrder: String? = nil
+    ) {
         self.filter = filter
         self.startIndex = startIndex
         self.count = count
+        self.sortBy = sortBy
+        self.sortOrder = sortOrder
     }
 }

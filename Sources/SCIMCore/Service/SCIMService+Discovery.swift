@@ -14,7 +14,7 @@ extension SCIMService {
                         JSONObject([("supported", .bool(true)), ("maxResults", .integer(Int64(Self.maxPageSize)))]))
                 ),
                 ("changePassword", unsupported),
-                ("sort", unsupported),
+                ("sort", .object(JSONObject([("supported", .bool(profile == .rfc))]))),
                 ("etag", .object(JSONObject([("supported", .bool(profile == .rfc))]))),
                 (
                     "authenticationSchemes",

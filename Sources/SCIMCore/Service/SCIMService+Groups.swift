@@ -1,9 +1,14 @@
 extension SCIMService {
-    /// Lists a team's groups in creation order. Members are loaded only when the projection keeps them.
-    /// - Throws: the profile's unsupported-filter error; `invalidValue` for a non-integer index or count.
+    /// Lists a team's groups: in creation order in the `postman` profile, with any filter and `sortBy` in the
+    /// `rfc` profile. Members are loaded only when the projection keeps them.
+    /// - Throws: the profile's unsupported-filter error; `invalidValue` for a non-integer index or count,
+    ///   or an unknown `sortBy` or `sortOrder`.
     package func listGroups(
         _ caller: Caller, _ parameters: ListParameters, projection: AttributeProjection, context: RequestContext
     ) throws(SCIMError) -> JSONValue {
+        if profile == .rfc {
+            return try listGroupsByListing(caller, parameters, projection: projection, context: context)
+        }
         let query = try groupQuery(parameters.filter)
         let startIndex = max(1, try integerParameter("startIndex", parameters.startIndex) ?? 1)
         let count = min(Self.maxPageSize, max(0, try integerParameter("count", parameters.count) ?? Self.maxPageSize))

@@ -88,14 +88,3 @@ package protocol ListingTransaction {
     /// - Throws: `invalidFilter` for a filter that names no attribute of the Group schema.
     func groups(teamID: Int64, listing: ResourceListing) throws(SCIMError) -> ListedGroups
 }
-
-// TODO: remove these once both stores translate filters to SQL; until then they fail every rfc listing.
-extension ListingTransaction {
-    package func users(teamID: Int64, listing: ResourceListing) throws(SCIMError) -> ListedUsers {
-        throw .internalFailure("This store cannot list users by a ResourceListing yet.")
-    }
-
-    package func groups(teamID: Int64, listing: ResourceListing) throws(SCIMError) -> ListedGroups {
-        throw .internalFailure("This store cannot list groups by a ResourceListing yet.")
-    }
-}
