@@ -9,7 +9,8 @@ extension SCIMHandler {
     {
         let search = try SearchRequest.parse(request.body)
         let parameters = ListParameters(
-            filter: search.filter, startIndex: search.startIndex.map(String.init), count: search.count.map(String.init))
+            filter: search.filter, startIndex: search.startIndex.map(String.init), count: search.count.map(String.init),
+            cursor: search.cursor)
         let projection = try AttributeProjection(
             attributes: search.attributes, excludedAttributes: search.excludedAttributes)
         switch scope {
@@ -18,6 +19,12 @@ extension SCIMHandler {
         case .groups:
             return jsonResponse(try service.listGroups(caller, parameters, projection: projection, context: context))
         case .root:
+            // NOTE: a search at the root pages by startIndex only, so a cursor there gets 400 invalidValue.
+            // Offering it would take a cursor that crosses from the users to the groups.
+            guard search.cursor == nil else {
+                throw .invalidValue(
+                    "A search at the root pages by startIndex only; search /Users or /Groups by cursor.")
+            }
             return jsonResponse(try searchBoth(search, projection: projection, caller: caller, context: context))
         }
     }
@@ -76,6 +83,8 @@ struct SearchRequest {
     var excludedAttributes: String?
     var startIndex: Int?
     var count: Int?
+    /// RFC 9865's `cursor` (§3): empty for the first page.
+    var cursor: String?
 
     /// Parses and checks a search body.
     /// - Throws: `invalidSyntax` or `invalidValue` naming the problem.
@@ -88,6 +97,7 @@ struct SearchRequest {
         search.excludedAttributes = try names(object, "excludedAttributes")
         search.startIndex = try integer(object, "startIndex")
         search.count = try integer(object, "count")
+        search.cursor = try string(object, "cursor")
         // NOTE: sortBy and sortOrder are accepted and ignored, as GET listings ignore them, because the
         // server does not sort yet; /ServiceProviderConfig advertises sort as unsupported.
         return search

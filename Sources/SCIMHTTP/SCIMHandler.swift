@@ -166,7 +166,7 @@ package final class SCIMHandler: HTTPHandler {
     private func listParameters(_ target: RequestTarget) -> ListParameters {
         ListParameters(
             filter: target.parameter("filter"), startIndex: target.parameter("startIndex"),
-            count: target.parameter("count"))
+            count: target.parameter("count"), cursor: target.parameter("cursor"))
     }
 
     private func created(_ resource: JSONValue, location: String, _ projection: AttributeProjection) -> HTTPResponse {

@@ -68,10 +68,13 @@ package struct ListParameters: Sendable, Equatable {
     package var filter: String?
     package var startIndex: String?
     package var count: String?
+    /// RFC 9865's `cursor`: empty for the first page of a cursor listing, nil for an index listing.
+    package var cursor: String?
 
-    package init(filter: String? = nil, startIndex: String? = nil, count: String? = nil) {
+    package init(filter: String? = nil, startIndex: String? = nil, count: String? = nil, cursor: String? = nil) {
         self.filter = filter
         self.startIndex = startIndex
         self.count = count
+        self.cursor = cursor
     }
 }

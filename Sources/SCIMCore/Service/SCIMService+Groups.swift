@@ -1,9 +1,15 @@
 extension SCIMService {
-    /// Lists a team's groups in creation order. Members are loaded only when the projection keeps them.
-    /// - Throws: the profile's unsupported-filter error; `invalidValue` for a non-integer index or count.
+    /// Lists a team's groups in creation order; with a `cursor` in the `rfc` profile, by cursor (RFC 9865).
+    /// Members are loaded only when the projection keeps them.
+    /// - Throws: the profile's unsupported-filter error; `invalidValue` for a non-integer index or count;
+    ///   `invalidCursor` or `expiredCursor`.
     package func listGroups(
         _ caller: Caller, _ parameters: ListParameters, projection: AttributeProjection, context: RequestContext
     ) throws(SCIMError) -> JSONValue {
+        if profile == .rfc, let cursor = parameters.cursor {
+            return try listGroupsByCursor(
+                caller, parameters, cursorText: cursor, projection: projection, context: context)
+        }
         let query = try groupQuery(parameters.filter)
         let startIndex = max(1, try integerParameter("startIndex", parameters.startIndex) ?? 1)
         let count = min(Self.maxPageSize, max(0, try integerParameter("count", parameters.count) ?? Self.maxPageSize))

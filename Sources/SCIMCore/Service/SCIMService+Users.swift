@@ -1,9 +1,15 @@
 extension SCIMService {
-    /// Lists a team's users (RFC 7644 §3.4.2) in creation order.
-    /// - Throws: the profile's unsupported-filter error; `invalidValue` for a non-integer index or count.
+    /// Lists a team's users (RFC 7644 §3.4.2) in creation order; with a `cursor` in the `rfc` profile,
+    /// by cursor (RFC 9865).
+    /// - Throws: the profile's unsupported-filter error; `invalidValue` for a non-integer index or count;
+    ///   `invalidCursor` or `expiredCursor`.
     package func listUsers(
         _ caller: Caller, _ parameters: ListParameters, projection: AttributeProjection = .all, context: RequestContext
     ) throws(SCIMError) -> JSONValue {
+        if profile == .rfc, let cursor = parameters.cursor {
+            return try listUsersByCursor(
+                caller, parameters, cursorText: cursor, projection: projection, context: context)
+        }
         let query = try userQuery(parameters.filter)
         let startIndex = max(1, try integerParameter("startIndex", parameters.startIndex) ?? 1)
         let count = min(Self.maxPageSize, max(0, try integerParameter("count", parameters.count) ?? Self.maxPageSize))
