@@ -10,7 +10,7 @@ extension SCIMHandler {
         let search = try SearchRequest.parse(request.body)
         let parameters = ListParameters(
             filter: search.filter, startIndex: search.startIndex.map(String.init), count: search.count.map(String.init),
-            sortBy: search.sortBy, sortOrder: search.sortOrder)
+            sortBy: search.sortBy, sortOrder: search.sortOrder, cursor: search.cursor)
         let projection = try AttributeProjection(
             attributes: search.attributes, excludedAttributes: search.excludedAttributes)
         switch scope {
@@ -19,6 +19,12 @@ extension SCIMHandler {
         case .groups:
             return jsonResponse(try service.listGroups(caller, parameters, projection: projection, context: context))
         case .root:
+            // NOTE: a search at the root pages by startIndex only, so a cursor there gets 400 invalidValue.
+            // Offering it would take a cursor that crosses from the users to the groups.
+            guard search.cursor == nil else {
+                throw .invalidValue(
+                    "A search at the root pages by startIndex only; search /Users or /Groups by cursor.")
+            }
             return jsonResponse(try searchBoth(search, projection: projection, caller: caller, context: context))
         }
     }
@@ -84,6 +90,8 @@ struct SearchRequest {
     var count: Int?
     var sortBy: String?
     var sortOrder: String?
+    /// RFC 9865's `cursor` (§3): empty for the first page.
+    var cursor: String?
 
     /// Parses and checks a search body.
     /// - Throws: `invalidSyntax` or `invalidValue` naming the problem.
@@ -98,6 +106,7 @@ struct SearchRequest {
         search.count = try integer(object, "count")
         search.sortBy = try string(object, "sortBy")
         search.sortOrder = try string(object, "sortOrder")
+        search.cursor = try string(object, "cursor")
         return search
     }
 

@@ -188,7 +188,7 @@ package final class SCIMHandler: HTTPHandler {
         ListParameters(
             filter: target.parameter("filter"), startIndex: target.parameter("startIndex"),
             count: target.parameter("count"), sortBy: target.parameter("sortBy"),
-            sortOrder: target.parameter("sortOrder"))
+            sortOrder: target.parameter("sortOrder"), cursor: target.parameter("cursor"))
     }
 
     private func created(_ resource: JSONValue, location: String, _ projection: AttributeProjection) -> HTTPResponse {

@@ -55,6 +55,9 @@ enum HelpText {
                                     excludedAttributes: no-content (204) or resource (200 with the
                                     group) (SCIMD_GROUP_PATCH_RESPONSE, default no-content); the
                                     postman profile always returns the group
+          --cursor-timeout SECONDS  rfc profile: how long a nextCursor stays valid after the page
+                                    that returned it; older ones get 400 expiredCursor
+                                    (SCIMD_CURSOR_TIMEOUT, default 3600)
         """
 
     static let teamCreateUsage = "scimd team create NAME --admin EMAIL [--domain DOMAIN]..."

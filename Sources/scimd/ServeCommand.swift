@@ -10,7 +10,7 @@ import SCIMPostgres
 enum ServeCommand {
     static let options: Set<String> = [
         "listen", Command.databaseOption, "profile", "rate-limit-writes", "rate-limit-reads", "max-body-bytes",
-        "base-url", "log-level", "threads", "group-patch-response", "database-pool-size",
+        "base-url", "log-level", "threads", "group-patch-response", "database-pool-size", "cursor-timeout",
     ]
 
     static func run(_ words: [String]) throws(Arguments.UsageError) -> Int32 {
@@ -46,7 +46,8 @@ enum ServeCommand {
             store: store, hasher: OpenSSLCredentialHasher(),
             configuration: .init(
                 profile: settings.profile, readsPerMinute: settings.readsPerMinute,
-                writesPerMinute: settings.writesPerMinute, maxPayloadBytes: settings.maxBodyBytes),
+                writesPerMinute: settings.writesPerMinute, maxPayloadBytes: settings.maxBodyBytes,
+                cursorTimeoutSeconds: settings.cursorTimeoutSeconds),
             limiter: limiter)
         let handler = SCIMHandler(
             service: service, logger: logger.labelled("scim.http"), baseURL: settings.baseURL,
@@ -116,6 +117,8 @@ struct ServeSettings {
     var logLevel: Logger.Level
     var threads: Int?
     var groupPatchReturnsResource: Bool
+    /// How long a cursor of the rfc profile stays valid, in seconds.
+    var cursorTimeoutSeconds: Int
     var databaseDescription: String
     /// The most PostgreSQL connections the server opens; unused with a SQLite file.
     var databasePoolSize: Int
@@ -130,7 +133,8 @@ struct ServeSettings {
             throw Arguments.UsageError(message: "--profile must be postman or rfc, not '\(profileName)'.")
         }
         self.profile = profile
-        writesPerMinute = try arguments.integer("rate-limit-writes", environment: "SCIMD_RATE_LIMIT_WRITES", default: 180)
+        writesPerMinute = try arguments.integer(
+            "rate-limit-writes", environment: "SCIMD_RATE_LIMIT_WRITES", default: 180)
         readsPerMinute = try arguments.integer("rate-limit-reads", environment: "SCIMD_RATE_LIMIT_READS", default: 300)
         maxBodyBytes = try arguments.integer(
             "max-body-bytes", environment: "SCIMD_MAX_BODY_BYTES", default: 1 << 20, minimum: 1024)
@@ -141,15 +145,20 @@ struct ServeSettings {
             throw Arguments.UsageError(message: "--log-level must be one of \(names), not '\(levelName)'.")
         }
         logLevel = level
-        threads = arguments.value("threads", environment: "SCIMD_THREADS") == nil
+        threads =
+            arguments.value("threads", environment: "SCIMD_THREADS") == nil
             ? nil : try arguments.integer("threads", environment: "SCIMD_THREADS", default: 1, minimum: 1)
         let groupPatchResponse = arguments.value("group-patch-response", environment: "SCIMD_GROUP_PATCH_RESPONSE")
         switch groupPatchResponse ?? "no-content" {
         case "no-content": groupPatchReturnsResource = false
         case "resource": groupPatchReturnsResource = true
         case let other:
-            throw Arguments.UsageError(message: "--group-patch-response must be no-content or resource, not '\(other)'.")
+            throw Arguments.UsageError(
+                message: "--group-patch-response must be no-content or resource, not '\(other)'.")
         }
+        cursorTimeoutSeconds = try arguments.integer(
+            "cursor-timeout", environment: "SCIMD_CURSOR_TIMEOUT", default: SCIMService.defaultCursorTimeoutSeconds,
+            minimum: 1)
         let database = arguments.value(Command.databaseOption, environment: Command.databaseEnvironment)
         databaseDescription = PostgresLocation.redacted(database ?? Command.defaultDatabase)
         databasePoolSize = try arguments.integer(

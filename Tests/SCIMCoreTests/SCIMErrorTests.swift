@@ -46,6 +46,8 @@ struct SCIMErrorTests {
             (.mutability("d"), 400, .mutability),
             (.invalidPath("d"), 400, .invalidPath),
             (.noTarget("d"), 400, .noTarget),
+            (.invalidCursor("d"), 400, .invalidCursor),
+            (.expiredCursor("d"), 400, .expiredCursor),
             (.uniqueness("d"), 409, .uniqueness),
             (.notFound("d"), 404, nil),
         ]

@@ -17,6 +17,9 @@ package final class InMemoryStore: ResourceStore, @unchecked Sendable {
         /// Each group's members in the order they were added, by group id.
         package var members: [String: [GroupMember]] = [:]
         package var nextTeamID: Int64 = 1
+        /// The creation sequence number of each user and group, by id, which breaks ties in listings.
+        package var sequence: [String: Int64] = [:]
+        package var nextSequence: Int64 = 1
     }
 
     // Every access to `state`, `injectedFailure` and `isClosed` takes `lock`, which makes the class
@@ -148,6 +151,7 @@ private final class InMemoryTransaction: StoreTransaction {
             throw .uniqueness("The userName \(user.userName) exists.")
         }
         state.users.append(user)
+        assignSequence(to: user.id)
     }
 
     func updateUser(_ user: UserRecord) throws(SCIMError) {
@@ -176,6 +180,11 @@ private final class InMemoryTransaction: StoreTransaction {
 
     private func requireWritable() throws(SCIMError) {
         guard isWritable else { throw .internalFailure("a write was attempted in a read transaction") }
+    }
+
+    fileprivate func assignSequence(to id: String) {
+        state.sequence[id] = state.nextSequence
+        state.nextSequence += 1
     }
 }
 
@@ -206,6 +215,7 @@ extension InMemoryTransaction {
             throw .uniqueness("The team has a group named \(group.displayName).")
         }
         state.groups.append(group)
+        assignSequence(to: group.id)
     }
 
     func updateGroup(_ group: GroupRecord) throws(SCIMError) {
@@ -266,5 +276,184 @@ extension InMemoryTransaction {
 
     private func requireWritableForGroups() throws(SCIMError) {
         guard isWritable else { throw .internalFailure("a write was attempted in a read transaction") }
+    }
+}
+
+// MARK: - Listings of the rfc profile
+
+extension InMemoryTransaction {
+    func users(teamID: Int64, listing: ResourceListing) throws(SCIMError) -> ListedUsers {
+        let representation = UserRepresentation(profile: .rfc)
+        let entries = state.users.filter { $0.teamID == teamID }.map { user in
+            ListingEntry(
+                record: user, seq: state.sequence[user.id] ?? 0,
+                resource: representation.render(user, baseURL: "").objectValue ?? JSONObject())
+        }
+        let page = try ListingEvaluation(schemas: [.user, .enterpriseUser]).page(of: entries, listing)
+        return ListedUsers(totalResults: page.total, users: page.records, next: page.next)
+    }
+
+    func groups(teamID: Int64, listing: ResourceListing) throws(SCIMError) -> ListedGroups {
+        let representation = GroupRepresentation(profile: .rfc)
+        let entries = state.groups.filter { $0.teamID == teamID }.map { group in
+            let members = state.members[group.id, default: []]
+            return ListingEntry(
+                record: group, seq: state.sequence[group.id] ?? 0,
+                resource: representation.render(group, members: members, baseURL: "").objectValue ?? JSONObject())
+        }
+        let page = try ListingEvaluation(schemas: [.group]).page(of: entries, listing)
+        return ListedGroups(totalResults: page.total, groups: page.records, next: page.next)
+    }
+}
+
+/// One resource in a listing: the record, its creation sequence number and its JSON form.
+private struct ListingEntry<Record> {
+    var record: Record
+    var seq: Int64
+    var resource: JSONObject
+}
+
+/// Filters, sorts and pages resources in memory as ``ListingTransaction`` describes: a resource
+/// without the `sortBy` attribute sorts last in ascending order, and ties keep creation order in both
+/// orders. `.index` and `.after` pages walk the same order.
+private struct ListingEvaluation {
+    let schemas: [Schema]
+
+    func page<Record>(of entries: [ListingEntry<Record>], _ listing: ResourceListing) throws(SCIMError)
+        -> (total: Int, records: [Record], next: ListingPosition?)
+    {
+        var matching: [(entry: ListingEntry<Record>, position: ListingPosition)] = []
+        if let filter = listing.filter { try checkPaths(filter, parent: nil) }
+        let evaluator = FilterEvaluator(schemas: schemas)
+        for entry in entries {
+            if let filter = listing.filter, !(try evaluator.matches(filter, entry.resource)) { continue }
+            let key = listing.sortBy.map { sortKey($0, in: entry.resource) }
+            matching.append((entry, ListingPosition(sortKey: key, seq: entry.seq)))
+        }
+        let caseExact = listing.sortBy.map(isCaseExact) ?? false
+        let order = { (lhs: ListingPosition, rhs: ListingPosition) -> Int in
+            Self.compare(lhs, rhs, caseExact: caseExact, descending: listing.descending)
+        }
+        matching.sort { order($0.position, $1.position) < 0 }
+
+        var first = 0
+        let count: Int
+        switch listing.page {
+        case .index(let startIndex, let pageCount):
+            first = min(matching.count, max(0, startIndex - 1))
+            count = max(0, pageCount)
+        case .after(let position, let pageCount):
+            if let position { first = matching.firstIndex { order($0.position, position) > 0 } ?? matching.count }
+            count = max(0, pageCount)
+        }
+        let slice = matching[first..<min(matching.count, first + count)]
+        let next = slice.isEmpty || slice.endIndex == matching.count ? nil : slice.last?.position
+        return (matching.count, slice.map(\.entry.record), next)
+    }
+
+    /// Orders by sort key (missing last, strings without regard to case unless `caseExact`), reversed
+    /// when descending, then by creation sequence.
+    static func compare(_ lhs: ListingPosition, _ rhs: ListingPosition, caseExact: Bool, descending: Bool) -> Int {
+        var result = compareKeys(lhs.sortKey ?? .missing, rhs.sortKey ?? .missing, caseExact: caseExact)
+        if descending { result = -result }
+        guard result == 0 else { return result }
+        return lhs.seq < rhs.seq ? -1 : (lhs.seq == rhs.seq ? 0 : 1)
+    }
+
+    private static func compareKeys(_ lhs: ListingSortKey, _ rhs: ListingSortKey, caseExact: Bool) -> Int {
+        func sign<T: Comparable>(_ left: T, _ right: T) -> Int { left < right ? -1 : (left == right ? 0 : 1) }
+        switch (lhs, rhs) {
+        case (.missing, .missing): return 0
+        case (.missing, _): return 1
+        case (_, .missing): return -1
+        case (.string(let left), .string(let right)):
+            return caseExact ? sign(left, right) : sign(left.lowercased(), right.lowercased())
+        case (.integer(let left), .integer(let right)): return sign(left, right)
+        case (.decimal(let left), .decimal(let right)): return sign(left, right)
+        case (.bool(let left), .bool(let right)): return sign(left ? 1 : 0, right ? 1 : 0)
+        default: return sign(rank(lhs), rank(rhs))
+        }
+    }
+
+    private static func rank(_ key: ListingSortKey) -> Int {
+        switch key {
+        case .bool: 0
+        case .integer: 1
+        case .decimal: 2
+        case .string: 3
+        case .missing: 4
+        }
+    }
+
+    /// Returns the sort key of a resource. A multi-valued attribute sorts by its primary value, else its
+    /// first (RFC 7644 §3.4.2.3), and a date becomes milliseconds.
+    private func sortKey(_ path: AttributePath, in resource: JSONObject) -> ListingSortKey {
+        let (definition, container) = locate(path, in: resource)
+        guard var value = container.value(forAttribute: path.name) else { return .missing }
+        if let items = value.arrayValue {
+            let primary = items.first { $0.objectValue?.value(forAttribute: "primary") == .bool(true) }
+            guard let chosen = primary ?? items.first else { return .missing }
+            value = chosen
+        }
+        let subName = path.subAttribute ?? (definition?.type == .complex ? "value" : nil)
+        var type = definition?.type
+        if let subName {
+            guard let inner = value.objectValue?.value(forAttribute: subName) else { return .missing }
+            value = inner
+            type = definition?.subAttribute(named: subName)?.type
+        }
+        switch value {
+        case .string(let text) where type == .dateTime:
+            guard let date = DateTimeValue.parse(text) else { return .string(text) }
+            return .integer(date.seconds * 1000 + date.nanoseconds / 1_000_000)
+        case .string(let text): return .string(text)
+        case .integer(let number): return .integer(number)
+        case .decimal(let number): return .decimal(number)
+        case .bool(let flag): return .bool(flag)
+        default: return .missing
+        }
+    }
+
+    private func isCaseExact(_ path: AttributePath) -> Bool {
+        let (definition, _) = locate(path, in: JSONObject())
+        if let subName = path.subAttribute { return definition?.subAttribute(named: subName)?.caseExact ?? false }
+        return definition?.caseExact ?? false
+    }
+
+    /// Returns the attribute definition of a top-level path and the object that contains its value.
+    private func locate(_ path: AttributePath, in resource: JSONObject) -> (SchemaAttribute?, JSONObject) {
+        let schema =
+            path.schema.map { urn in schemas.first { $0.id.lowercased() == urn.lowercased() } }
+            ?? schemas.first { $0.attribute(named: path.name) != nil }
+        guard let schema else { return (nil, JSONObject()) }
+        let container =
+            schema.id == schemas.first?.id
+            ? resource : resource.value(forAttribute: schema.id)?.objectValue ?? JSONObject()
+        return (schema.attribute(named: path.name), container)
+    }
+
+    /// Rejects a filter that names an attribute the schemas do not define, as the stores do.
+    private func checkPaths(_ filter: Filter, parent: SchemaAttribute?) throws(SCIMError) {
+        switch filter {
+        case .and(let left, let right), .or(let left, let right):
+            try checkPaths(left, parent: parent)
+            try checkPaths(right, parent: parent)
+        case .not(let inner):
+            try checkPaths(inner, parent: parent)
+        case .valuePath(let path, let inner):
+            try checkPaths(inner, parent: try definition(of: path, parent: parent))
+        case .comparison(let path, _, _):
+            _ = try definition(of: path, parent: parent)
+        }
+    }
+
+    private func definition(of path: AttributePath, parent: SchemaAttribute?) throws(SCIMError) -> SchemaAttribute {
+        let attribute = parent.map { $0.subAttribute(named: path.name) } ?? locate(path, in: JSONObject()).0
+        guard let attribute else { throw .invalidFilter("The filter names an unknown attribute '\(path)'.") }
+        guard let subName = path.subAttribute else { return attribute }
+        guard let sub = attribute.subAttribute(named: subName) else {
+            throw .invalidFilter("The filter names an unknown attribute '\(path)'.")
+        }
+        return sub
     }
 }

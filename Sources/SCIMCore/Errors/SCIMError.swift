@@ -59,6 +59,16 @@ extension SCIMError {
         SCIMError(status: 400, scimType: .invalidFilter, detail: detail)
     }
 
+    /// Builds a 400 `invalidCursor` error (RFC 9865 §2.1).
+    package static func invalidCursor(_ detail: String) -> SCIMError {
+        SCIMError(status: 400, scimType: .invalidCursor, detail: detail)
+    }
+
+    /// Builds a 400 `expiredCursor` error (RFC 9865 §2.1).
+    package static func expiredCursor(_ detail: String) -> SCIMError {
+        SCIMError(status: 400, scimType: .expiredCursor, detail: detail)
+    }
+
     /// Builds a 400 `mutability` error (RFC 7644 §3.5.2).
     package static func mutability(_ detail: String) -> SCIMError {
         SCIMError(status: 400, scimType: .mutability, detail: detail)

@@ -86,15 +86,18 @@ package struct ListParameters: Sendable, Equatable {
     /// The attribute to sort by and `ascending` or `descending` (RFC 7644 §3.4.2.3); the `rfc` profile only.
     package var sortBy: String?
     package var sortOrder: String?
+    /// RFC 9865's `cursor`: empty for the first page of a cursor listing, nil for an index listing.
+    package var cursor: String?
 
     package init(
         filter: String? = nil, startIndex: String? = nil, count: String? = nil, sortBy: String? = nil,
-        sortOrder: String? = nil
+        sortOrder: String? = nil, cursor: String? = nil
     ) {
         self.filter = filter
         self.startIndex = startIndex
         self.count = count
         self.sortBy = sortBy
         self.sortOrder = sortOrder
+        self.cursor = cursor
     }
 }

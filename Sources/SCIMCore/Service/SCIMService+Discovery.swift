@@ -2,7 +2,7 @@ extension SCIMService {
     /// Returns `/ServiceProviderConfig` (RFC 7643 §5): what the server supports, as the profile offers it.
     package func serviceProviderConfig(context: RequestContext) -> JSONValue {
         let unsupported = JSONValue.object(JSONObject([("supported", .bool(false))]))
-        return .object(
+        let config = JSONValue.object(
             JSONObject([
                 ("schemas", .array([.string("urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig")])),
                 ("documentationUri", .string(documentationURI)),
@@ -36,6 +36,24 @@ extension SCIMService {
                             ("location", .string("\(context.baseURL)/ServiceProviderConfig")),
                         ]))
                 ),
+            ]))
+        // Postman's document has no pagination block, so only the rfc profile adds one (RFC 9865 §4).
+        guard profile == .rfc, case .object(var object) = config else { return config }
+        object.members.insert(("pagination", pagination), at: 5)
+        return .object(object)
+    }
+
+    /// The `pagination` block (RFC 9865 §4): index and cursor pages, index by default, so clients that
+    /// send neither `startIndex` nor `cursor` get the pages they always got.
+    private var pagination: JSONValue {
+        .object(
+            JSONObject([
+                ("cursor", .bool(true)),
+                ("index", .bool(true)),
+                ("defaultPaginationMethod", .string("index")),
+                ("defaultPageSize", .integer(Int64(Self.maxPageSize))),
+                ("maxPageSize", .integer(Int64(Self.maxPageSize))),
+                ("cursorTimeout", .integer(Int64(cursorTimeoutSeconds))),
             ]))
     }
 

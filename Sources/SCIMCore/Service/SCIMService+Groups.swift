@@ -1,11 +1,16 @@
 extension SCIMService {
-    /// Lists a team's groups: in creation order in the `postman` profile, with any filter and `sortBy` in the
-    /// `rfc` profile. Members are loaded only when the projection keeps them.
+    /// Lists a team's groups: in creation order in the `postman` profile; in the `rfc` profile with any
+    /// filter and `sortBy`, by index or, with a `cursor`, by cursor (RFC 9865). Members are loaded only
+    /// when the projection keeps them.
     /// - Throws: the profile's unsupported-filter error; `invalidValue` for a non-integer index or count,
-    ///   or an unknown `sortBy` or `sortOrder`.
+    ///   or an unknown `sortBy` or `sortOrder`; `invalidCursor` or `expiredCursor`.
     package func listGroups(
         _ caller: Caller, _ parameters: ListParameters, projection: AttributeProjection, context: RequestContext
     ) throws(SCIMError) -> JSONValue {
+        if profile == .rfc, let cursor = parameters.cursor {
+            return try listGroupsByCursor(
+                caller, parameters, cursorText: cursor, projection: projection, context: context)
+        }
         if profile == .rfc {
             return try listGroupsByListing(caller, parameters, projection: projection, context: context)
         }

@@ -1,11 +1,15 @@
 extension SCIMService {
-    /// Lists a team's users (RFC 7644 §3.4.2): in creation order in the `postman` profile, with any filter
-    /// and `sortBy` in the `rfc` profile.
+    /// Lists a team's users (RFC 7644 §3.4.2): in creation order in the `postman` profile; in the `rfc`
+    /// profile with any filter and `sortBy`, by index or, with a `cursor`, by cursor (RFC 9865).
     /// - Throws: the profile's unsupported-filter error; `invalidValue` for a non-integer index or count,
-    ///   or an unknown `sortBy` or `sortOrder`.
+    ///   or an unknown `sortBy` or `sortOrder`; `invalidCursor` or `expiredCursor`.
     package func listUsers(
         _ caller: Caller, _ parameters: ListParameters, projection: AttributeProjection = .all, context: RequestContext
     ) throws(SCIMError) -> JSONValue {
+        if profile == .rfc, let cursor = parameters.cursor {
+            return try listUsersByCursor(
+                caller, parameters, cursorText: cursor, projection: projection, context: context)
+        }
         if profile == .rfc {
             return try listUsersByListing(caller, parameters, projection: projection, context: context)
         }

@@ -10,15 +10,19 @@ package final class SCIMService: Sendable {
         package var writesPerMinute: Int
         /// The largest request body in bytes, advertised as `bulk.maxPayloadSize`.
         package var maxPayloadBytes: Int
+        /// How long a `nextCursor` stays valid after it was issued, advertised as
+        /// `pagination.cursorTimeout` (`rfc` profile).
+        package var cursorTimeoutSeconds: Int
 
         package init(
             profile: Profile = .postman, readsPerMinute: Int = 300, writesPerMinute: Int = 180,
-            maxPayloadBytes: Int = 1 << 20
+            maxPayloadBytes: Int = 1 << 20, cursorTimeoutSeconds: Int = SCIMService.defaultCursorTimeoutSeconds
         ) {
             self.profile = profile
             self.readsPerMinute = readsPerMinute
             self.writesPerMinute = writesPerMinute
             self.maxPayloadBytes = maxPayloadBytes
+            self.cursorTimeoutSeconds = cursorTimeoutSeconds
         }
     }
 
@@ -26,9 +30,12 @@ package final class SCIMService: Sendable {
     package static let maxPageSize = 100
     /// The maximum number of operations in one bulk request (`rfc` profile).
     package static let maxBulkOperations = 1000
+    /// The default lifetime of a cursor. A cursor keeps no server state, so a long one costs nothing.
+    package static let defaultCursorTimeoutSeconds = 3600
 
     package let profile: Profile
     let maxPayloadBytes: Int
+    let cursorTimeoutSeconds: Int
     let store: any ResourceStore
     let hasher: any CredentialHasher
     let catalogue: ErrorCatalogue
@@ -44,6 +51,7 @@ package final class SCIMService: Sendable {
     ) {
         self.profile = configuration.profile
         self.maxPayloadBytes = configuration.maxPayloadBytes
+        self.cursorTimeoutSeconds = configuration.cursorTimeoutSeconds
         self.store = store
         self.hasher = hasher
         self.catalogue = ErrorCatalogue(profile: configuration.profile)
