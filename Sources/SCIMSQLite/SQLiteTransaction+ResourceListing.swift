@@ -8,7 +8,9 @@ extension SQLiteTransaction {
         let query = try SQLListingQuery(
             .users, teamID: teamID, listing: listing, columns: Self.userColumns, dialect: SQLiteDialect())
         let total = try count(query)
-        let rows = try pageRows(query, recordColumns: 12) { row throws(SCIMError) in try Self.decodeUser(row) }
+        let rows = try pageRows(query, recordColumns: Self.userColumnCount) { row throws(SCIMError) in
+            try Self.decodeUser(row)
+        }
         let page = query.page(rows, totalResults: total, listing: listing)
         return ListedUsers(totalResults: total, users: page.records, next: page.next)
     }
