@@ -10,6 +10,7 @@ import datetime
 import glob
 import http.client
 import json
+import math
 import os
 import platform
 import re
@@ -20,6 +21,7 @@ import sqlite3
 import subprocess
 import sys
 import time
+import urllib.parse
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -46,6 +48,16 @@ GROUP_PATCH_MIN_REQUESTS = 1_000
 GROUP_PATCH_MIN_SECONDS = 5
 # The largest group's p50, p99 and req/s must stay within this factor of the 10-member group's.
 GROUP_SIZE_FACTOR = 1.5
+# The small rfc store contains --users divided by this, so that a cursor walk whose cost grows
+# linearly takes this many times as long on the large store.
+RFC_SMALL_DIVISOR = 10
+# A cursor walk of the large rfc store must take less than this many times the small store's walk.
+CURSOR_WALK_FACTOR = 12
+# Users that one userName prefix of the sw row matches: "user-NNNNN" matches indexes NNNNN0 to NNNNN9.
+PREFIX_MATCHES = 10
+# Minimum req/s of the rfc filter rows as a share of GET /Users/{id} on the same store.
+COMPOUND_FILTER_SHARE = 0.80
+PREFIX_FILTER_SHARE = 0.50
 
 
 # ---------------------------------------------------------------------------
@@ -120,10 +132,30 @@ def parse_arguments() -> argparse.Namespace:
         metavar="PORT",
         help="port of the throwaway PostgreSQL cluster on 127.0.0.1 (default 55434)",
     )
+    parser.add_argument(
+        "--rfc",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="measure the rfc-profile rows: the compound e-mail filter, userName sw and the cursor walk "
+        "(default on)",
+    )
+    parser.add_argument(
+        "--only",
+        choices=["rfc"],
+        help="measure only these rows; 'rfc' skips scim2-server, the ceiling and the postman, group and "
+        "PostgreSQL rows",
+    )
     args = parser.parse_args()
 
     installed = postgres_installed()
-    if args.postgres is None:
+    if args.only == "rfc" and not args.rfc:
+        parser.error("--only rfc and --no-rfc leave no rows to measure")
+    if args.only == "rfc" and args.postgres:
+        parser.error("--only rfc skips the PostgreSQL rows; leave out --postgres")
+    if args.only == "rfc":
+        args.postgres = False
+        args.postgres_note = "PostgreSQL rows skipped: --only rfc"
+    elif args.postgres is None:
         args.postgres = installed
         args.postgres_note = None if installed else (
             "PostgreSQL rows skipped: no PostgreSQL server under /usr/lib/postgresql "
@@ -280,7 +312,7 @@ def wait_for_log_line(process: subprocess.Popen, log_path: str, pattern: str, na
     raise RuntimeError(f"{name} did not print its listen line within 60 s; see {log_path}")
 
 
-def start_scimd(name: str, binary: str, database: str, out: str) -> Server:
+def start_scimd(name: str, binary: str, database: str, out: str, profile: str = "postman") -> Server:
     log_path = os.path.join(out, f"{name}.log")
     # The per-team rate limits (180 writes and 300 reads a minute by default)
     # are a product feature, not the serving cost under test: turn them off.
@@ -288,6 +320,7 @@ def start_scimd(name: str, binary: str, database: str, out: str) -> Server:
         binary, "serve",
         "--listen", "127.0.0.1:0",
         "--database", database,
+        "--profile", profile,
         "--rate-limit-writes", "0",
         "--rate-limit-reads", "0",
     ]
@@ -364,24 +397,49 @@ def seed_user_name(index: int) -> str:
     return f"user-{index:06d}@{DOMAIN}"
 
 
-def post_users(job: tuple[int, str, dict[str, str], list[int]]) -> list[tuple[str, str]]:
+def postman_user_body(index: int) -> dict:
+    return {
+        "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"],
+        "userName": seed_user_name(index),
+        "name": {"givenName": "Seed", "familyName": f"User {index:06d}"},
+        "externalId": f"ext-{index:06d}",
+        "active": True,
+    }
+
+
+def rfc_user_body(index: int) -> dict:
+    """Return the postman body plus e-mails, a work one and on every second user a home one,
+    with every tenth user inactive."""
+    emails = [{"type": "work", "value": rfc_work_email(index), "primary": True}]
+    if index % 2 == 0:
+        emails.append({"type": "home", "value": f"home-{index:06d}@home.example"})
+    return {**postman_user_body(index), "active": rfc_user_is_active(index), "emails": emails}
+
+
+def rfc_work_email(index: int) -> str:
+    return f"work-{index:06d}@{DOMAIN}"
+
+
+def rfc_user_is_active(index: int) -> bool:
+    return index % 10 != 0
+
+
+# The seeding bodies by the name that seed_users takes; names, because worker processes receive them.
+USER_BODIES = {"postman": postman_user_body, "rfc": rfc_user_body}
+
+
+def post_users(job: tuple[int, str, dict[str, str], list[int], str]) -> list[tuple[str, str]]:
     """POST one user per index over one connection; return (id, userName) pairs.
 
     Runs in a worker process, so that several connections seed at once without
     sharing the interpreter lock.
     """
-    port, base_path, headers, indexes = job
+    port, base_path, headers, indexes, body_kind = job
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     created = []
     for index in indexes:
         user_name = seed_user_name(index)
-        body = json.dumps({
-            "schemas": ["urn:ietf:params:scim:schemas:core:2.0:User"],
-            "userName": user_name,
-            "name": {"givenName": "Seed", "familyName": f"User {index:06d}"},
-            "externalId": f"ext-{index:06d}",
-            "active": True,
-        })
+        body = json.dumps(USER_BODIES[body_kind](index))
         connection.request("POST", f"{base_path}/Users", body, headers)
         response = connection.getresponse()
         payload = response.read()
@@ -394,14 +452,18 @@ def post_users(job: tuple[int, str, dict[str, str], list[int]]) -> list[tuple[st
     return created
 
 
-def seed_users(server: Server, headers: dict[str, str], first: int, last: int, connections: int) -> list[tuple[str, str]]:
-    """Create users first..last (inclusive) through the server's API."""
+def seed_users(server: Server, headers: dict[str, str], first: int, last: int, connections: int,
+               body_kind: str = "postman") -> list[tuple[str, str]]:
+    """Create users first..last (inclusive) through the server's API, with the bodies of USER_BODIES[body_kind].
+
+    Returns the (id, userName) pairs in the order of the indexes.
+    """
     indexes = list(range(first, last + 1))
     if not indexes:
         return []
     chunk = (len(indexes) + connections - 1) // connections
     jobs = [
-        (server.port, server.base_path, headers, indexes[start:start + chunk])
+        (server.port, server.base_path, headers, indexes[start:start + chunk], body_kind)
         for start in range(0, len(indexes), chunk)
     ]
     started = time.monotonic()
@@ -559,11 +621,12 @@ def row_problem(result: dict, seconds: float, minimum_requests: int) -> str | No
     if result["requests"] < minimum_requests:
         parts.append(f"only {result['requests']} requests completed, expected at least {minimum_requests}")
     socket_errors = sum(result[key] for key in ("connect_errors", "read_errors", "write_errors", "timeouts"))
+    first_bad = f"(first: {result['first_bad_status']} {result['first_bad_body'][:120]})"
     if result["non_2xx"]:
-        parts.append(
-            f"{result['non_2xx']} of {result['requests']} responses not 2xx "
-            f"(first: {result['first_bad_status']} {result['first_bad_body'][:120]})"
-        )
+        parts.append(f"{result['non_2xx']} of {result['requests']} responses with an unexpected status {first_bad}")
+    if result.get("unexpected_bodies"):
+        parts.append(f"{result['unexpected_bodies']} of {result['requests']} responses with an unexpected body "
+                     f"{first_bad}")
     if socket_errors:
         parts.append(f"{socket_errors} socket errors or timeouts")
     return "; ".join(parts) or None
@@ -1069,6 +1132,214 @@ def build_postgres_operations(nodes: list[Server], files: dict[str, str], users:
 
 
 # ---------------------------------------------------------------------------
+# rfc profile: compound filter, userName sw and the cursor walk
+
+
+@dataclass
+class RFCFiles:
+    """Files of the rfc rows' wrk scripts, with the sample each probe sends."""
+
+    users: str
+    # Percent-encoded filters, one a line: the compound e-mail filter of each active user,
+    # and every userName prefix that matches PREFIX_MATCHES users.
+    email_filters: str
+    prefix_filters: str
+    # (id, filter) of the probes: an active user's compound filter and one prefix filter.
+    email_sample: tuple[str, str]
+    prefix_sample: str
+
+
+def email_filter(index: int) -> str:
+    return f'emails[type eq "work"].value eq "{rfc_work_email(index)}" and active eq true'
+
+
+def prefix_filter(prefix_number: int) -> str:
+    return f'userName sw "user-{prefix_number:05d}"'
+
+
+def write_rfc_files(out: str, users: list[tuple[str, str]]) -> RFCFiles:
+    """Write the rfc rows' input files for the seeded users, where list index i is user i + 1."""
+    users_path = os.path.join(out, "users-rfc-large.tsv")
+    write_users_file(users_path, users)
+
+    active = [(user_id, email_filter(index)) for index, (user_id, _) in enumerate(users, start=1)
+              if rfc_user_is_active(index)]
+    email_path = os.path.join(out, "rfc-email-filters.txt")
+    with open(email_path, "w") as email_file:
+        email_file.writelines(urllib.parse.quote(text, safe="") + "\n" for _, text in active)
+
+    # Prefix k matches indexes 10k to 10k+9, so k runs from 1 to the last k whose ten users all exist.
+    prefixes = [prefix_filter(number) for number in range(1, len(users) // PREFIX_MATCHES)]
+    prefix_path = os.path.join(out, "rfc-prefix-filters.txt")
+    with open(prefix_path, "w") as prefix_file:
+        prefix_file.writelines(urllib.parse.quote(text, safe="") + "\n" for text in prefixes)
+    return RFCFiles(users_path, email_path, prefix_path, active[len(active) // 2], prefixes[len(prefixes) // 2])
+
+
+def probe_email_filter(server: Server, sample: tuple[str, str], headers: dict[str, str]) -> Callable[[], str | None]:
+    """Return a probe that the compound filter returns exactly the sample user."""
+    def check(body: dict) -> str | None:
+        problem = expect_resources(1, 1)(body)
+        if problem is None and body["Resources"][0].get("id") != sample[0]:
+            return f"expected the user {sample[0]}, got {body['Resources'][0].get('id')}"
+        return problem
+    return probe_get(server, "/Users?filter=" + urllib.parse.quote(sample[1], safe=""), headers, check)
+
+
+def probe_prefix_filter(server: Server, text: str, headers: dict[str, str]) -> Callable[[], str | None]:
+    """Return a probe that the sw filter returns PREFIX_MATCHES users, each with the prefix."""
+    prefix = text.split('"')[1]
+
+    def check(body: dict) -> str | None:
+        problem = expect_resources(PREFIX_MATCHES, PREFIX_MATCHES)(body)
+        names = [resource.get("userName", "") for resource in body.get("Resources", [])]
+        if problem is None and not all(name.startswith(prefix) for name in names):
+            return f"expected userNames starting with {prefix}, got {names}"
+        return problem
+    return probe_get(server, "/Users?filter=" + urllib.parse.quote(text, safe=""), headers, check)
+
+
+def build_rfc_operations(server: Server, files: RFCFiles, users: int, headers: dict[str, str]) -> list[Operation]:
+    """List the rfc rows that wrk measures, all on the large rfc store."""
+    sample_id = files.email_sample[0]
+    return [
+        Operation("rfc_get", "rfc: GET /Users/{id}", "get_user.lua", [
+            Target(server, users, lambda phase: [files.users], probe_get(server, f"/Users/{sample_id}", headers)),
+        ]),
+        Operation("rfc_filter_email", f'rfc: filter emails[type eq "work"].value eq and active, {users} users',
+                  "filter_total.lua", [
+                      Target(server, users, lambda phase: [files.email_filters, "1"],
+                             probe_email_filter(server, files.email_sample, headers)),
+                  ]),
+        Operation("rfc_filter_sw", f"rfc: filter userName sw, {PREFIX_MATCHES} matches, {users} users",
+                  "filter_total.lua", [
+                      Target(server, users, lambda phase: [files.prefix_filters, str(PREFIX_MATCHES)],
+                             probe_prefix_filter(server, files.prefix_sample, headers)),
+                  ]),
+    ]
+
+
+def walk_users_by_cursor(server: Server, headers: dict[str, str], expected_total: int) -> tuple[list[str], list[float]]:
+    """GET /Users by cursor in pages of 100 on one keep-alive connection until a page has no nextCursor.
+
+    Returns the ids in the order served and the seconds from sending each request to reading its
+    whole response. Raises RuntimeError when a page is not 200, the server closes the connection, or
+    the walk has not ended after the pages that expected_total users need plus one.
+    """
+    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=120)
+    ids: list[str] = []
+    page_seconds: list[float] = []
+    cursor: str | None = ""
+    while cursor is not None:
+        if len(page_seconds) > expected_total // PAGE_SIZE + 1:
+            repeated = len(ids) - len(set(ids))
+            raise RuntimeError(
+                f"the cursor walk did not end: {len(page_seconds)} pages served, but {expected_total} users fit in "
+                f"{-(-expected_total // PAGE_SIZE)}; {repeated} of the {len(ids)} users served had been served before")
+        path = f"{server.base_path}/Users?count={PAGE_SIZE}&cursor={urllib.parse.quote(cursor, safe='')}"
+        started = time.perf_counter()
+        connection.request("GET", path, headers=headers)
+        response = connection.getresponse()
+        payload = response.read()
+        page_seconds.append(time.perf_counter() - started)
+        if response.status != 200:
+            raise RuntimeError(f"GET {path} returned {response.status}, expected 200: {payload[:200]!r}")
+        if response.will_close:
+            raise RuntimeError(f"{server.name} closed the connection after GET {path}")
+        body = json.loads(payload)
+        ids += [resource["id"] for resource in body.get("Resources", [])]
+        cursor = body.get("nextCursor")
+    connection.close()
+    return ids, page_seconds
+
+
+def walk_problem(ids: list[str], seeded: list[tuple[str, str]], expected_total: int) -> str | None:
+    """Describe what the walk got wrong: a user served twice, a seeded user missing, a wrong count."""
+    parts = []
+    served = set(ids)
+    if len(served) != len(ids):
+        parts.append(f"{len(ids) - len(served)} users served more than once")
+    missing = [user_id for user_id, _ in seeded if user_id not in served]
+    if missing:
+        parts.append(f"{len(missing)} seeded users never served, the first {missing[0]}")
+    if len(served) != expected_total:
+        parts.append(f"{len(served)} distinct users served, expected {expected_total}")
+    return "; ".join(parts) or None
+
+
+def percentile(values: list[float], share: float) -> float:
+    """Return the nearest-rank percentile of the values, share between 0 and 1."""
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(share * len(ordered)) - 1)]
+
+
+def measure_cursor_walk(server: Server, headers: dict[str, str], seeded: list[tuple[str, str]],
+                        operation: Operation, warmup: bool) -> Row:
+    """Walk every user of the server's store once by cursor (twice with warmup) and time the last walk.
+
+    The row's req/s is pages per second, and p50 and p99 are those of one page. raw["seconds"] is
+    the time of the whole walk, the client's work included.
+    """
+    # The store contains the seeded users plus the team admin.
+    expected_total = len(seeded) + 1
+    row = Row(operation.name, "scimd", len(seeded))
+    try:
+        if warmup:
+            walk_users_by_cursor(server, headers, expected_total)
+            server.wait_until_idle()
+        server.reset_peak_rss()
+        started = time.perf_counter()
+        ids, page_seconds = walk_users_by_cursor(server, headers, expected_total)
+        seconds = time.perf_counter() - started
+    except (RuntimeError, OSError, ValueError, KeyError) as error:
+        row.error = f"{type(error).__name__}: {error}"
+        return row
+    server.wait_until_idle()
+    row.peak_rss = server.peak_rss_bytes()
+    row.error = walk_problem(ids, seeded, expected_total)
+    row.requests = len(page_seconds)
+    row.raw = {"seconds": seconds, "pages": len(page_seconds), "users_served": len(ids)}
+    if row.error is None:
+        row.requests_per_second = len(page_seconds) / seconds
+        row.p50_ms = percentile(page_seconds, 0.50) * 1000
+        row.p99_ms = percentile(page_seconds, 0.99) * 1000
+        row.note = f"{len(ids):,} users in {len(page_seconds):,} pages: {seconds:.2f} s"
+    return row
+
+
+def measure_rfc(binary: str, args, out: str, rows: dict[tuple[str, str], Row],
+                entries: list[tuple[Operation, Row]]) -> list[Operation]:
+    """Seed the rfc stores, measure the rfc rows and return their operations.
+
+    wrk measures GET by id and the two filters on the large store. Then one client walks the
+    large store and the small store by cursor.
+    """
+    small_users = args.users // RFC_SMALL_DIVISOR
+    key, stores, users = prepare_scimd_stores(binary, args, out, small_users, "scimd-rfc", "rfc")
+    headers = {"Authorization": f"Bearer {key}"}
+    files = write_rfc_files(out, users["large"])
+
+    large = start_scimd("scimd-rfc-large", binary, stores["large"], out, "rfc")
+    operations = build_rfc_operations(large, files, args.users, headers)
+    measure_operations(operations, args, headers, rows, entries)
+
+    walks = []
+    for size in ("large", "small"):
+        server = large if size == "large" else start_scimd("scimd-rfc-small", binary, stores["small"], out, "rfc")
+        operation = Operation(f"rfc_walk_{size}", f"rfc: walk all users by cursor, pages of {PAGE_SIZE}, "
+                              f"{len(users[size])} users", "", [])
+        print(f"{operation.name}: {server.name} ...", end=" ", flush=True)
+        row = measure_cursor_walk(server, headers, users[size], operation, warmup=bool(args.warmup))
+        print(describe_row(row) + (f"; {row.note}" if row.note else ""))
+        server.stop()
+        RUNNING.remove(server)
+        rows[(operation.key, row.system)] = row
+        walks.append((operation, row))
+    entries += walks
+    return operations + [operation for operation, _ in walks]
+
+
+# ---------------------------------------------------------------------------
 # Targets and the table
 
 
@@ -1086,12 +1357,16 @@ class Check:
     rss: bool = False
     # The table's system the check belongs to; empty for the operation's scimd row.
     system: str = ""
+    # With at_most, the value must stay below the limit rather than at most reach it.
+    strict: bool = False
 
     @property
     def met(self) -> bool | None:
         if self.value is None:
             return None
-        return self.value <= self.limit if self.at_most else self.value >= self.limit
+        if self.at_most:
+            return self.value < self.limit if self.strict else self.value <= self.limit
+        return self.value >= self.limit
 
 
 def ratio(numerator: Row | None, denominator: Row | None) -> float | None:
@@ -1126,6 +1401,34 @@ def group_checks(rows: dict[tuple[str, str], Row], prefix: str, smallest: int, l
     ]
 
 
+def walk_time_ratio(rows: dict[tuple[str, str], Row]) -> float | None:
+    """Return the large rfc store's cursor walk time divided by the small store's."""
+    large, small = rows.get(("rfc_walk_large", "scimd")), rows.get(("rfc_walk_small", "scimd"))
+    if large is None or small is None or large.error or small.error:
+        return None
+    return large.raw["seconds"] / small.raw["seconds"]
+
+
+def rfc_checks(rows: dict[tuple[str, str], Row]) -> list[Check]:
+    """Compare the rfc filters with GET /Users/{id} on the same store, and the two cursor walks."""
+    def scimd(key):
+        return rows.get((key, "scimd"))
+
+    small = scimd("rfc_walk_small")
+    versus = f"{small.users} users" if small else "the small store"
+    return [
+        Check("rfc_filter_email", f"≥ {COMPOUND_FILTER_SHARE:.0%} of rfc GET by id",
+              f"req/s at least {COMPOUND_FILTER_SHARE:.0%} of GET /Users/{{id}}'s on the same store",
+              ratio(scimd("rfc_filter_email"), scimd("rfc_get")), COMPOUND_FILTER_SHARE),
+        Check("rfc_filter_sw", f"≥ {PREFIX_FILTER_SHARE:.0%} of rfc GET by id",
+              f"req/s at least {PREFIX_FILTER_SHARE:.0%} of GET /Users/{{id}}'s on the same store",
+              ratio(scimd("rfc_filter_sw"), scimd("rfc_get")), PREFIX_FILTER_SHARE),
+        Check("rfc_walk_large", f"time < {CURSOR_WALK_FACTOR}× {versus}",
+              f"walk time less than {CURSOR_WALK_FACTOR} times the walk of {versus} (linear: {RFC_SMALL_DIVISOR})",
+              walk_time_ratio(rows), CURSOR_WALK_FACTOR, at_most=True, strict=True),
+    ]
+
+
 def evaluate_targets(rows: dict[tuple[str, str], Row], scimd_rows: list[tuple[str, Row]],
                      sizes: list[int]) -> list[Check]:
     """Compare scimd's rows with the targets for 2 cores, wrk -t2 -c32, 10 s rows."""
@@ -1156,6 +1459,7 @@ def evaluate_targets(rows: dict[tuple[str, str], Row], scimd_rows: list[tuple[st
     if len(sizes) > 1:
         checks += group_checks(rows, "group_patch", sizes[0], sizes[-1])
         checks += group_checks(rows, "group_get", sizes[0], sizes[-1])
+    checks += rfc_checks(rows)
     for key, row in scimd_rows:
         value = None if row.peak_rss is None else row.peak_rss / MIB
         checks.append(Check(key, "RSS ≤ 64 MiB", "peak RSS at most 64 MiB", value, 64, at_most=True, rss=True,
@@ -1213,6 +1517,11 @@ def render_table(entries: list[tuple[Operation, Row]], rows: dict[tuple[str, str
     return "\n".join(lines)
 
 
+def format_check_value(value: float) -> str:
+    """Format a ratio with two decimals, or with two significant digits when that would print 0.00."""
+    return f"{value:.2f}" if abs(value) >= 0.005 else f"{value:.2g}"
+
+
 def render_checks(checks: list[Check], operations: list[Operation]) -> str:
     """List each target once; the RSS target becomes one line with the largest peak."""
     names = {operation.key: operation.name for operation in operations}
@@ -1230,7 +1539,7 @@ def render_checks(checks: list[Check], operations: list[Operation]) -> str:
             verdict, value = "no figure", "—"
         else:
             verdict = "met" if check.met else "MISSED"
-            value = f"{check.value:.1f} MiB" if check.rss else f"{check.value:.2f}"
+            value = f"{check.value:.1f} MiB" if check.rss else format_check_value(check.value)
         lines.append(f"- {names.get(check.operation, check.operation)}: {check.description}: "
                      f"{value} ({verdict})")
     return "\n".join(lines)
@@ -1301,24 +1610,28 @@ def build_scimd(scratch_path: str) -> str:
 # The run
 
 
-def prepare_scimd_stores(binary: str, args, out: str) -> tuple[str, dict, dict]:
-    """Create the small and the large store; return the API key, store paths and users."""
-    small_users = min(SMALL_USERS, args.users)
-    small_db = os.path.join(out, "scimd-small.sqlite")
-    large_db = os.path.join(out, "scimd-large.sqlite")
+def prepare_scimd_stores(binary: str, args, out: str, small_users: int, name: str = "scimd",
+                         profile: str = "postman") -> tuple[str, dict, dict]:
+    """Create the small and the large store through a scimd of the profile.
+
+    Returns the API key, the store paths and the users. The users get the profile's seeding bodies
+    (USER_BODIES), and the store files are named after name.
+    """
+    small_db = os.path.join(out, f"{name}-small.sqlite")
+    large_db = os.path.join(out, f"{name}-large.sqlite")
     key = create_team(binary, small_db)
     headers = {"Authorization": f"Bearer {key}", "Content-Type": SCIM_JSON}
 
-    print(f"seeding scimd with {small_users} then {args.users} users")
-    seeder = start_scimd("scimd-seed", binary, small_db, out)
-    small = seed_users(seeder, headers, 1, small_users, connections=8)
+    print(f"seeding {name} ({profile} profile) with {small_users} then {args.users} users")
+    seeder = start_scimd(f"{name}-seed", binary, small_db, out, profile)
+    small = seed_users(seeder, headers, 1, small_users, connections=8, body_kind=profile)
     check_total(seeder, headers, small_users + 1)
     seeder.stop()
     RUNNING.remove(seeder)
 
     copy_store(small_db, large_db)
-    seeder = start_scimd("scimd-seed", binary, large_db, out)
-    rest = seed_users(seeder, headers, small_users + 1, args.users, connections=8)
+    seeder = start_scimd(f"{name}-seed", binary, large_db, out, profile)
+    rest = seed_users(seeder, headers, small_users + 1, args.users, connections=8, body_kind=profile)
     check_total(seeder, headers, args.users + 1)
     seeder.stop()
     RUNNING.remove(seeder)
@@ -1381,7 +1694,8 @@ def add_scaling_notes(entries: list[tuple[Operation, Row]], rows: dict[tuple[str
     """Note the ratios that the targets compare on the rows they concern.
 
     The largest group's rows get their p50, p99 and req/s relative to the 10-member group's, and
-    each two-node sum row its rate relative to the same operation on one node.
+    each two-node sum row its rate relative to the same operation on one node. The large rfc store's
+    cursor walk gets its time relative to the small store's.
     """
     for operation, row in entries:
         if row.system == "2 nodes, sum" and operation.key.startswith("pg2_"):
@@ -1389,6 +1703,10 @@ def add_scaling_notes(entries: list[tuple[Operation, Row]], rows: dict[tuple[str
             value = ratio(row, single)
             if value is not None:
                 row.note = f"2 nodes / 1 node: {value:.2f}× req/s"
+    walk_ratio = walk_time_ratio(rows)
+    if walk_ratio is not None:
+        small = rows[("rfc_walk_small", "scimd")]
+        rows[("rfc_walk_large", "scimd")].note += f"; vs {small.users} users: {walk_ratio:.2f}× the time"
     if len(sizes) < 2:
         return
     for prefix in ("group_patch", "group_get"):
@@ -1399,6 +1717,73 @@ def add_scaling_notes(entries: list[tuple[Operation, Row]], rows: dict[tuple[str
         comparison = (f"vs {sizes[0]} members: p50 {values[0]:.2f}×, p99 {values[1]:.2f}×, "
                       f"req/s {values[2]:.2f}×")
         large.note = f"{large.note}; {comparison}" if large.note else comparison
+
+
+def measure_user_rows(binary: str, args, out: str, stores: dict[str, str], users: dict[str, list],
+                      headers: dict[str, str], rows: dict[tuple[str, str], Row],
+                      entries: list[tuple[Operation, Row]]) -> tuple[Server, dict, dict, list[Operation]]:
+    """Measure the user rows on scimd's two stores, scim2-server and the ceiling.
+
+    Seeds scim2-server first and adds its users to users. Stops every server but scimd on the
+    large store, and returns that server, the users files, the sample users and the operations.
+    """
+    servers = {
+        "large": start_scimd("scimd-large", binary, stores["large"], out),
+        "small": start_scimd("scimd-small", binary, stores["small"], out),
+        "peer": start_scim2_server(out, args.gunicorn_threads),
+        "ceiling": start_ceiling(out),
+    }
+    print(f"seeding scim2-server with {args.peer_users} users")
+    users["peer"] = seed_users(servers["peer"], {"Content-Type": SCIM_JSON}, 1, args.peer_users, connections=4)
+    check_total(servers["peer"], headers, args.peer_users)
+
+    files = {}
+    for name, pairs in users.items():
+        files[name] = os.path.join(out, f"users-{name}.tsv")
+        write_users_file(files[name], pairs)
+    counts = {name: len(pairs) for name, pairs in users.items()}
+    samples = {name: pairs[len(pairs) // 2] for name, pairs in users.items()}
+    operations = build_operations(servers, files, counts, samples, headers)
+    measure_operations(operations, args, headers, rows, entries)
+    servers["small"].stop()
+    servers["peer"].stop()
+    servers["ceiling"].stop()
+    return servers["large"], files, samples, operations
+
+
+def measure_group_rows(large: Server, database: str, args, out: str, users: list[tuple[str, str]],
+                       sizes: list[int], headers: dict[str, str], rows: dict[tuple[str, str], Row],
+                       entries: list[tuple[Operation, Row]]) -> tuple[list[BenchGroup], SparePool, list[Operation]]:
+    """Seed the spare users and the groups on the large store's server and measure the group rows."""
+    print(f"seeding groups of {', '.join(str(size) for size in sizes)} members on {large.name}")
+    pool = prepare_spare_pool(large, headers, args, out)
+    groups = seed_groups(large, database, headers, users, sizes)
+    operations = build_group_operations(large, database, len(users), groups, pool, headers)
+    measure_operations(operations, args, headers, rows, entries)
+    for group in groups:
+        check_members(database, group)
+    print("  every group contains its seeded members again")
+    return groups, pool, operations
+
+
+def measure_postman(binary: str, args, out: str, sizes: list[int], cluster: PostgresCluster,
+                    rows: dict[tuple[str, str], Row], entries: list[tuple[Operation, Row]]) -> list[Operation]:
+    """Seed the postman stores and measure the user rows, the group rows and the PostgreSQL rows."""
+    key, stores, users = prepare_scimd_stores(binary, args, out, min(SMALL_USERS, args.users))
+    headers = {"Authorization": f"Bearer {key}"}
+    large, files, samples, operations = measure_user_rows(binary, args, out, stores, users, headers, rows, entries)
+    groups, pool, group_operations = measure_group_rows(large, stores["large"], args, out, users["large"], sizes,
+                                                        headers, rows, entries)
+    operations += group_operations
+    stop_all()
+
+    if not args.postgres:
+        print(args.postgres_note)
+        return operations
+    postgres_operations = measure_postgres(binary, stores["large"], args, out, headers, files, len(users["large"]),
+                                           samples["large"], groups[-1], pool, cluster)
+    measure_operations(postgres_operations, args, headers, rows, entries)
+    return operations + postgres_operations
 
 
 def main() -> int:
@@ -1419,52 +1804,14 @@ def main() -> int:
     operations: list[Operation] = []
     sizes = group_sizes(args.users)
     cluster = PostgresCluster(args.postgres_dir, args.postgres_port)
+    rfc_minutes = None
     try:
-        key, stores, users = prepare_scimd_stores(binary, args, out)
-        headers = {"Authorization": f"Bearer {key}"}
-
-        servers = {
-            "large": start_scimd("scimd-large", binary, stores["large"], out),
-            "small": start_scimd("scimd-small", binary, stores["small"], out),
-            "peer": start_scim2_server(out, args.gunicorn_threads),
-            "ceiling": start_ceiling(out),
-        }
-        print(f"seeding scim2-server with {args.peer_users} users")
-        users["peer"] = seed_users(servers["peer"], {"Content-Type": SCIM_JSON}, 1, args.peer_users, connections=4)
-        check_total(servers["peer"], headers, args.peer_users)
-
-        files = {}
-        for name, pairs in users.items():
-            files[name] = os.path.join(out, f"users-{name}.tsv")
-            write_users_file(files[name], pairs)
-        counts = {name: len(pairs) for name, pairs in users.items()}
-        samples = {name: pairs[len(pairs) // 2] for name, pairs in users.items()}
-        operations = build_operations(servers, files, counts, samples, headers)
-        measure_operations(operations, args, headers, rows, entries)
-        servers["small"].stop()
-        servers["peer"].stop()
-        servers["ceiling"].stop()
-
-        large = servers["large"]
-        print(f"seeding groups of {', '.join(str(size) for size in sizes)} members on {large.name}")
-        pool = prepare_spare_pool(large, headers, args, out)
-        groups = seed_groups(large, stores["large"], headers, users["large"], sizes)
-        group_operations = build_group_operations(large, stores["large"], counts["large"], groups, pool, headers)
-        operations += group_operations
-        measure_operations(group_operations, args, headers, rows, entries)
-        for group in groups:
-            check_members(stores["large"], group)
-        print("  every group contains its seeded members again")
-        stop_all()
-
-        if args.postgres:
-            postgres_operations = measure_postgres(
-                binary, stores["large"], args, out, headers, files, counts["large"], samples["large"],
-                groups[-1], pool, cluster)
-            operations += postgres_operations
-            measure_operations(postgres_operations, args, headers, rows, entries)
-        else:
-            print(args.postgres_note)
+        if args.only != "rfc":
+            operations += measure_postman(binary, args, out, sizes, cluster, rows, entries)
+        if args.rfc:
+            rfc_started = time.monotonic()
+            operations += measure_rfc(binary, args, out, rows, entries)
+            rfc_minutes = (time.monotonic() - rfc_started) / 60
     finally:
         stop_all()
         if cluster.started:
@@ -1472,7 +1819,8 @@ def main() -> int:
 
     add_scaling_notes(entries, rows, sizes)
     scimd_rows = [(operation.key, row) for operation, row in entries if row.system.startswith("scimd")]
-    checks = evaluate_targets(rows, scimd_rows, sizes)
+    measured_keys = {operation.key for operation, _ in entries}
+    checks = [check for check in evaluate_targets(rows, scimd_rows, sizes) if check.operation in measured_keys]
     with open("/proc/loadavg") as loadavg:
         load = " ".join(loadavg.read().split()[:3])
     report = "\n".join([
@@ -1480,6 +1828,7 @@ def main() -> int:
         *facts,
         f"load average at the end: {load}",
         f"run time after the build: {(time.monotonic() - started) / 60:.1f} min",
+        *([f"of which the rfc rows, seeding included: {rfc_minutes:.1f} min"] if rfc_minutes is not None else []),
         *([args.postgres_note] if args.postgres_note else []),
         "",
         render_table(entries, rows, checks),

@@ -13,18 +13,25 @@ function setup(thread)
     table.insert(threads, thread)
 end
 
--- Per-thread counters, read back in done().
+-- Per-thread counters, read back in done(). unexpected_bodies counts responses
+-- with the expected status whose body a script's own response() rejected.
 non_2xx = 0
+unexpected_bodies = 0
 first_bad_status = 0
 first_bad_body = ""
+
+-- Keep the first bad response of the thread for the report.
+function remember_bad(status, body)
+    if first_bad_status == 0 then
+        first_bad_status = status
+        first_bad_body = string.sub(body or "", 1, 200)
+    end
+end
 
 function response(status, headers, body)
     if status < 200 or status > 299 then
         non_2xx = non_2xx + 1
-        if first_bad_status == 0 then
-            first_bad_status = status
-            first_bad_body = string.sub(body or "", 1, 200)
-        end
+        remember_bad(status, body)
     end
 end
 
@@ -67,10 +74,11 @@ local function json_string(text)
 end
 
 function done(summary, latency, requests)
-    local bad = 0
+    local bad, unexpected = 0, 0
     local status, body = 0, ""
     for _, thread in ipairs(threads) do
         bad = bad + thread:get("non_2xx")
+        unexpected = unexpected + thread:get("unexpected_bodies")
         if status == 0 and thread:get("first_bad_status") ~= 0 then
             status = thread:get("first_bad_status")
             body = thread:get("first_bad_body")
@@ -79,9 +87,10 @@ function done(summary, latency, requests)
     local errors = summary.errors
     io.write(string.format(
         'wrk-result {"requests":%d,"duration_us":%d,"p50_us":%d,"p99_us":%d,' ..
-        '"max_us":%d,"non_2xx":%d,"first_bad_status":%d,"first_bad_body":%s,' ..
-        '"connect_errors":%d,"read_errors":%d,"write_errors":%d,"timeouts":%d}\n',
+        '"max_us":%d,"non_2xx":%d,"unexpected_bodies":%d,"first_bad_status":%d,' ..
+        '"first_bad_body":%s,"connect_errors":%d,"read_errors":%d,"write_errors":%d,' ..
+        '"timeouts":%d}\n',
         summary.requests, summary.duration, latency:percentile(50), latency:percentile(99),
-        latency.max, bad, status, json_string(body),
+        latency.max, bad, unexpected, status, json_string(body),
         errors.connect, errors.read, errors.write, errors.timeout))
 end
