@@ -53,7 +53,14 @@ extension SQLFilterTranslator {
             let condition = try elementCondition(inner) { sub, type in
                 mapper.jsonValue("\(alias).value", [sub], type)
             }
-            return "EXISTS (SELECT 1 FROM \(elements) WHERE \(condition))"
+            let exists = "EXISTS (SELECT 1 FROM \(elements) WHERE \(condition))"
+            // An inner filter that requires `value eq` or `value sw`, such as Entra's
+            // `emails[type eq "work"].value eq "x"`, first narrows the users through the e-mail index.
+            // The EXISTS still checks that one element satisfies the whole inner filter.
+            guard keys == ["emails"], let (op, literal) = Self.requiredValueComparison(in: inner) else { return exists }
+            var flattened = attribute
+            flattened.subAttribute = "value"
+            return "(\(try comparison(flattened, op, literal)) AND \(exists))"
         case .members:
             if case .comparison(let sub, let op, let literal) = inner, sub.name == "value", op == .eq || op == .sw {
                 var flattened = attribute
@@ -62,13 +69,30 @@ extension SQLFilterTranslator {
             }
             let mapper = self
             let condition = try elementCondition(inner) { sub, _ throws(SCIMError) in try mapper.memberValue(sub) }
-            return memberExists(condition)
+            // As for e-mails: a required `value eq` or `value sw` narrows the groups through the member index.
+            guard let (op, literal) = Self.requiredValueComparison(in: inner) else { return memberExists(condition) }
+            var flattened = attribute
+            flattened.subAttribute = "value"
+            return "(\(try comparison(flattened, op, literal)) AND \(memberExists(condition)))"
         case .object(let keys):
             let isObject = keys.map { dialect.jsonIsObject("u.search_keys", $0) } ?? dialect.trueCondition
             let condition = try condition(relativeTo: attribute, inner)
             return "(\(isObject) AND \(condition))"
         default:
             throw .invalidFilter("'\(attribute.dottedName)' cannot take a value filter.")
+        }
+    }
+
+    /// Returns an `eq` or `sw` comparison on `value` that every element matching `filter` satisfies: one
+    /// that `filter` is, or that one side of its top-level `and` chain requires.
+    private static func requiredValueComparison(in filter: ResolvedFilter) -> (ComparisonOperator, ResolvedLiteral)? {
+        switch filter {
+        case .comparison(let sub, let op, let literal) where sub.name == "value" && (op == .eq || op == .sw):
+            return (op, literal)
+        case .and(let left, let right):
+            return requiredValueComparison(in: left) ?? requiredValueComparison(in: right)
+        default:
+            return nil
         }
     }
 

@@ -11,6 +11,11 @@ final class SQLiteConnection: @unchecked Sendable {
     let path: String
     private(set) var database: OpaquePointer?
     private var statements: [String: OpaquePointer] = [:]
+    /// Prepared statements of generated SQL, such as rfc listings, with their texts oldest first. At most
+    /// ``maxGeneratedStatements`` stay prepared, so every filter shape ever sent cannot pile up.
+    private var generatedStatements: [String: OpaquePointer] = [:]
+    private var generatedOrder: [String] = []
+    private static let maxGeneratedStatements = 64
 
     /// Opens the database file at `path`. A writable connection creates the file when it is missing.
     init(path: String, readOnly: Bool, busyTimeoutMilliseconds: Int32) throws(SCIMError) {
@@ -37,11 +42,13 @@ final class SQLiteConnection: @unchecked Sendable {
 
     /// Finalises every cached statement and closes the connection. Later calls throw `unavailable`.
     func close() {
-        for statement in statements.values {
+        for statement in Array(statements.values) + Array(generatedStatements.values) {
             // finalize repeats the error of the statement's last step, which step() has already reported.
             _ = sqlite3_finalize(statement)
         }
         statements.removeAll()
+        generatedStatements.removeAll()
+        generatedOrder.removeAll()
         // close_v2 returns SQLITE_OK even with unfinalised statements: it then closes when they are finalised.
         _ = sqlite3_close_v2(database)
         database = nil
@@ -107,6 +114,41 @@ final class SQLiteConnection: @unchecked Sendable {
             rows.append(try decode(SQLiteRow(handle: handle)))
         }
         return rows
+    }
+
+    /// Runs generated SQL and returns every row, converted by `decode`. The statement stays prepared
+    /// among the latest ``maxGeneratedStatements`` texts, so a listing that repeats a filter's shape with
+    /// other values skips parsing and planning.
+    func queryGenerated<T>(
+        _ sql: String, _ values: [SQLiteValue], row decode: (SQLiteRow) throws(SCIMError) -> T
+    ) throws(SCIMError) -> [T] {
+        let handle = try generatedStatement(sql)
+        defer {
+            _ = sqlite3_reset(handle)
+            _ = sqlite3_clear_bindings(handle)
+        }
+        let statement = SQLiteStatement(handle: handle, connection: self)
+        try statement.bind(values)
+        var rows: [T] = []
+        while try statement.step() {
+            rows.append(try decode(SQLiteRow(handle: handle)))
+        }
+        return rows
+    }
+
+    private func generatedStatement(_ sql: String) throws(SCIMError) -> OpaquePointer {
+        if let cached = generatedStatements[sql] { return cached }
+        let database = try openDatabase()
+        var handle: OpaquePointer?
+        let code = sqlite3_prepare_v3(database, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &handle, nil)
+        guard code == SQLITE_OK, let handle else { throw failure(code, "preparing \(sql)") }
+        if generatedOrder.count >= Self.maxGeneratedStatements {
+            let oldest = generatedOrder.removeFirst()
+            if let evicted = generatedStatements.removeValue(forKey: oldest) { _ = sqlite3_finalize(evicted) }
+        }
+        generatedStatements[sql] = handle
+        generatedOrder.append(sql)
+        return handle
     }
 
     /// Lends the cached prepared statement for `sql`, preparing it on first use.

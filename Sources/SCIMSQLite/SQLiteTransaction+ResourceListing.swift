@@ -26,7 +26,7 @@ extension SQLiteTransaction {
     }
 
     private func count(_ query: SQLListingQuery) throws(SCIMError) -> Int {
-        let total = try connection.queryUncached(query.countSQL, try Self.values(query.countParameters)) {
+        let total = try connection.queryGenerated(query.countSQL, try Self.values(query.countParameters)) {
             $0.integer(0)
         }
         return Int(total.first ?? 0)
@@ -36,7 +36,7 @@ extension SQLiteTransaction {
         _ query: SQLListingQuery, recordColumns: Int32, decode: (SQLiteRow) throws(SCIMError) -> Record
     ) throws(SCIMError) -> [(Record, ListingPosition)] {
         guard let sql = query.pageSQL else { return [] }
-        return try connection.queryUncached(sql, try Self.values(query.pageParameters)) { row throws(SCIMError) in
+        return try connection.queryGenerated(sql, try Self.values(query.pageParameters)) { row throws(SCIMError) in
             let position = query.position(
                 sortColumn: recordColumns, isNull: row.isNull, text: row.text, integer: row.integer,
                 boolean: row.boolean)

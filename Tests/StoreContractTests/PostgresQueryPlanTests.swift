@@ -17,6 +17,7 @@ struct PostgresQueryPlanTests {
         (#"emails.value eq "a@b.example""#, "user_emails_team_value_key"),
         (#"emails.value sw "a""#, "user_emails_team_value_key"),
         (#"emails[value eq "a@b.example"]"#, "user_emails_team_value_key"),
+        (#"emails[type eq "work"].value eq "a@b.example" and active eq true"#, "user_emails_team_value_key"),
         (#"displayName eq "x""#, "users_team_display_name_key_seq"),
         (#"displayName sw "x""#, "users_team_display_name_key_seq"),
         (#"id eq "abc""#, "users_id_c"),
