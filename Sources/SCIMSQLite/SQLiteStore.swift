@@ -1,3 +1,4 @@
+import Dispatch
 package import SCIMCore
 import Synchronization
 
@@ -10,7 +11,7 @@ package final class SQLiteStore: ResourceStore {
     private let path: String
     private let logger: Logger
     private let writer: Mutex<SQLiteConnection?>
-    private let pendingWrites = Mutex<[PendingWrite]>([])
+    private let pendingWrites = Mutex(WriteQueue())
     private let readers: [ReaderSlot]
     private let nextReader = Atomic<Int>(0)
 
@@ -74,10 +75,12 @@ package final class SQLiteStore: ResourceStore {
 
     /// Runs `body` in a write transaction and returns once the transaction is committed durably.
     ///
-    /// Writes that arrive while another is running wait in a queue, and the next thread to take the
-    /// write connection runs every queued write in one transaction, each inside its own savepoint, and
-    /// commits once (group commit). A write that throws rolls back to its savepoint only, so the others
-    /// still commit. Every caller returns after the shared COMMIT, so a returned write is on disk.
+    /// Writes that arrive while another is running wait in a queue. One waiting thread at a time is the
+    /// leader: it takes the write connection and runs the queued writes in one transaction, each inside
+    /// its own savepoint, and commits once (group commit). A write that throws rolls back to its
+    /// savepoint only, so the others still commit. Every caller returns after the shared COMMIT, so a
+    /// returned write is on disk. The other threads sleep on a semaphore, rather than queue on the
+    /// connection's mutex, so many waiting writes cost no CPU.
     /// - Throws: `uniqueness` for a duplicate userName, team name or key id; `unavailable` after
     ///   ``close()`` or when the lock stays taken; whatever `body` throws.
     package func write<T>(_ body: (any StoreTransaction) throws(SCIMError) -> T) throws(SCIMError) -> T {
@@ -91,20 +94,55 @@ package final class SQLiteStore: ResourceStore {
                     return nil
                 },
                 fail: { error in result.outcome = .failure(error) })
-            pendingWrites.withLock { $0.append(job) }
-            writer.withLock { connection in
-                // A previous holder of the lock may have run this write already, in its batch.
-                while !job.isFinished {
-                    let batch = pendingWrites.withLock { queue in
-                        let taken = Array(queue.prefix(Self.maxBatchSize))
-                        queue.removeFirst(taken.count)
-                        return taken
-                    }
-                    Self.runBatch(batch, on: connection, path: path)
-                }
+            let leads = pendingWrites.withLock { queue in
+                queue.jobs.append(job)
+                guard !queue.hasLeader else { return false }
+                queue.hasLeader = true
+                return true
+            }
+            if !leads {
+                // The leader signals once it has run this write, or once it hands the lead to it.
+                job.done.wait()
+            }
+            if !job.isFinished {
+                lead(until: job)
             }
             return try Self.unwrap(result.outcome)
         }
+    }
+
+    /// Runs batches of queued writes until `job` has run, then hands the lead to the oldest write still
+    /// queued, or gives it up when none is.
+    private func lead(until job: PendingWrite) {
+        writer.withLock { connection in
+            while !job.isFinished {
+                // Only the semaphores leave the batch: a woken thread returns from `write`, and its job
+                // must then have no other reference, because it holds the caller's non-escaping closure.
+                let wakeups = runNextBatch(leader: job, on: connection)
+                for semaphore in wakeups {
+                    semaphore.signal()
+                }
+            }
+        }
+        let next = pendingWrites.withLock { queue in
+            guard let next = queue.jobs.first else {
+                queue.hasLeader = false
+                return nil as DispatchSemaphore?
+            }
+            return next.done
+        }
+        next?.signal()
+    }
+
+    /// Runs the oldest queued writes as one batch and returns the semaphores of those run for other threads.
+    private func runNextBatch(leader: PendingWrite, on connection: SQLiteConnection?) -> [DispatchSemaphore] {
+        let batch = pendingWrites.withLock { queue in
+            let taken = Array(queue.jobs.prefix(Self.maxBatchSize))
+            queue.jobs.removeFirst(taken.count)
+            return taken
+        }
+        Self.runBatch(batch, on: connection, path: path)
+        return batch.filter { $0 !== leader }.map(\.done)
     }
 
     /// The maximum number of writes committed together.
@@ -205,17 +243,25 @@ package final class SQLiteStore: ResourceStore {
     }
 }
 
+/// The writes waiting for the write connection, and whether a thread leads them.
+private struct WriteQueue {
+    var jobs: [PendingWrite] = []
+    var hasLeader = false
+}
+
 /// One write waiting for the write connection, with the work to run in the next batch.
 ///
-/// `@unchecked Sendable` is safe because `body` runs, and `isFinished` and the result change, only on a
-/// thread that holds the store's writer lock. The submitting thread reads them only while it holds
-/// that lock itself, so no two threads touch them at once.
+/// `@unchecked Sendable` is safe because `body` runs, and `isFinished` and the result change, only on the
+/// leading thread, which holds the store's writer lock. The submitting thread reads them only after
+/// `done` was signalled, which orders those changes before its reads, or while it leads itself.
 private final class PendingWrite: @unchecked Sendable {
     /// Runs the write in the given transaction, records its result, and returns its error, if any.
     let body: (SQLiteTransaction) -> SCIMError?
     /// Records an error as the write's result.
     private let fail: (SCIMError) -> Void
     var isFinished = false
+    /// Signalled when the write has run, or when its thread is to lead the queue.
+    let done = DispatchSemaphore(value: 0)
 
     init(body: @escaping (SQLiteTransaction) -> SCIMError?, fail: @escaping (SCIMError) -> Void) {
         self.body = body
@@ -231,8 +277,8 @@ private final class PendingWrite: @unchecked Sendable {
 
 /// The result of one write, filled in by whichever thread runs it.
 ///
-/// `@unchecked Sendable` is safe for the same reason as ``PendingWrite``: it is written and read only
-/// under the store's writer lock.
+/// `@unchecked Sendable` is safe for the same reason as ``PendingWrite``: the leading thread writes it,
+/// and the submitting thread reads it after the semaphore orders that write before the read.
 private final class WriteResult<T>: @unchecked Sendable {
     var outcome: Result<T, SCIMError>?
 }
