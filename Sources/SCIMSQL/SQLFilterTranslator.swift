@@ -83,7 +83,10 @@ package struct SQLFilterTranslator {
         case (_, "id", nil): return .scalar("\(row).id", .string)
         case (_, "externalId", nil): return .scalar("\(row).external_id", .string)
         case (.users, "userName", nil): return .scalar("u.user_name_key", .string)
-        case (.users, "active", nil): return .scalar("u.active", .boolean)
+        // An expression, not the bare column, so that SQLite never picks the (team_id, active, seq) index
+        // of the postman listings: with `active eq true` beside an indexed condition it walked every
+        // active user of the team instead of the few that the other condition selects.
+        case (.users, "active", nil): return .scalar("(u.active OR false)", .boolean)
         case (.users, "displayName", nil): return .scalar("u.display_name_key", .string)
         case (.users, "emails", "value"): return .emailValues
         case (.groups, "displayName", nil): return .scalar("g.display_name_key", .string)

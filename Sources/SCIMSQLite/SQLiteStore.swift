@@ -14,6 +14,9 @@ package final class SQLiteStore: ResourceStore {
     private let pendingWrites = Mutex(WriteQueue())
     private let readers: [ReaderSlot]
     private let nextReader = Atomic<Int>(0)
+    /// Writes committed since the planner statistics were last refreshed; only the leading writer
+    /// changes it, under the writer lock.
+    private let writesSinceAnalysis = Atomic<Int>(0)
 
     /// Opens or creates the database at `path` and applies the migrations it lacks.
     ///
@@ -28,6 +31,7 @@ package final class SQLiteStore: ResourceStore {
         let writeConnection = try SQLiteConnection(
             path: path, readOnly: false, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
         let applied = try writeConnection.migrate(now: Timestamp.nowMilliseconds())
+        try Self.refreshPlannerStatistics(on: writeConnection)
 
         var readers: [ReaderSlot] = []
         for _ in 0..<max(readerCount, 1) {
@@ -134,6 +138,20 @@ package final class SQLiteStore: ResourceStore {
         next?.signal()
     }
 
+    /// The number of writes after which the planner statistics are refreshed.
+    private static let writesPerAnalysis = 10_000
+
+    /// Refreshes the statistics (`sqlite_stat1`) that SQLite's query planner reads.
+    ///
+    /// Without them SQLite takes `team_id = ?` for a selective condition, and an rfc filter such as
+    /// `emails[type eq "work"].value eq "x"` then walked every user of the team (70 requests/s on
+    /// 100,000 users) instead of the one the e-mail index finds (6,300). `analysis_limit` samples at
+    /// most 400 rows per index, so a refresh takes milliseconds at any size.
+    private static func refreshPlannerStatistics(on connection: SQLiteConnection) throws(SCIMError) {
+        try connection.executeScript("PRAGMA analysis_limit = 400")
+        try connection.executeScript("ANALYZE")
+    }
+
     /// Runs the oldest queued writes as one batch and returns the semaphores of those run for other threads.
     private func runNextBatch(leader: PendingWrite, on connection: SQLiteConnection?) -> [DispatchSemaphore] {
         let batch = pendingWrites.withLock { queue in
@@ -142,6 +160,14 @@ package final class SQLiteStore: ResourceStore {
             return taken
         }
         Self.runBatch(batch, on: connection, path: path)
+        if let connection, writesSinceAnalysis.add(batch.count, ordering: .relaxed).newValue >= Self.writesPerAnalysis {
+            writesSinceAnalysis.store(0, ordering: .relaxed)
+            do throws(SCIMError) {
+                try Self.refreshPlannerStatistics(on: connection)
+            } catch {
+                logger.warning("SQLite planner statistics could not be refreshed", ["error": error.detail])
+            }
+        }
         return batch.filter { $0 !== leader }.map(\.done)
     }
 

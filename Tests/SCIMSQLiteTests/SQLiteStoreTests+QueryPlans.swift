@@ -60,6 +60,7 @@ struct SQLiteQueryPlanTests {
         let database = try TemporaryDatabase()
         let store = try database.openStore()
         defer { store.close() }
+        try fillOneLargeTeam(database)
         let listing = ResourceListing(filter: try FilterParser.parse(filter), page: .index(startIndex: 1, count: 10))
 
         return try store.read { transaction in
@@ -73,6 +74,32 @@ struct SQLiteQueryPlanTests {
                 try plan(query.countSQL, query.countParameters, on: sqlite),
             ]
         }
+    }
+
+    /// Fills one team with 5,000 users, e-mails, groups and memberships and refreshes the planner
+    /// statistics, as the store does at start, so the plans are those of a real team, where
+    /// `team_id = ?` selects every row.
+    private static func fillOneLargeTeam(_ database: TemporaryDatabase) throws {
+        let raw = try database.openRawConnection()
+        try raw.execute(
+            """
+            INSERT INTO teams (id, name, created) VALUES (1, 'large', 0);
+            WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 5000)
+            INSERT INTO users (id, team_id, seq, user_name, user_name_key, external_id, active, role, created,
+                last_modified, version, display_name_key, search_keys)
+            SELECT 'u' || i, 1, i, 'user' || i || '@x.example', 'user' || i || '@x.example', 'ext' || i, i % 10 != 0,
+                'member', 0, 0, 1, 'name ' || i, '{"emails":[{"type":"work","value":"mail' || i || '@x.example"}]}'
+            FROM n;
+            INSERT INTO user_emails (user_id, position, team_id, value_key)
+            SELECT id, 0, 1, 'mail' || seq || '@x.example' FROM users;
+            WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 2000)
+            INSERT INTO groups (id, team_id, seq, display_name, display_name_key, external_id, created,
+                last_modified, version)
+            SELECT 'g' || i, 1, i, 'Group ' || i, 'group ' || i, 'ext' || i, 0, 0, 1 FROM n;
+            INSERT INTO group_members (group_id, user_id, seq) SELECT 'g' || seq, 'u' || seq, 1 FROM groups;
+            PRAGMA analysis_limit = 400;
+            ANALYZE;
+            """)
     }
 
     private static func plan(_ sql: String, _ parameters: [SQLParameter], on transaction: SQLiteTransaction) throws
