@@ -56,7 +56,7 @@ CURSOR_WALK_FACTOR = 12
 # Users that one userName prefix of the sw row matches: "user-NNNNN" matches indexes NNNNN0 to NNNNN9.
 PREFIX_MATCHES = 10
 # Minimum req/s of each rfc filter row on the large store as a share of the same filter's on the small
-# store: a filter that an index answers costs the same whatever the size of the team.
+# store: a filter served by an index costs the same whatever the size of the team.
 RFC_FILTER_SCALING = 0.90
 
 

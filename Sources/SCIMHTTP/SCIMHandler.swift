@@ -78,7 +78,7 @@ package final class SCIMHandler: HTTPHandler {
 
         // A request that only reads authenticates and runs in one read transaction. The rate limit is
         // checked after it, so the limiter never needs a second store connection while the first is
-        // held. That order changes nothing a client sees: a limited read still gets 429, and the
+        // held. That order changes no response: a limited read still gets 429, and the
         // outcome of the read, an error included, is returned only once the limit admits it.
         var outcome: Result<HTTPResponse, SCIMError> = .failure(.internalFailure("The read did not run."))
         let caller = try service.withSharedRead(operation, context) { joined throws(SCIMError) -> Caller in

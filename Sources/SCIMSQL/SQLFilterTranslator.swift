@@ -84,8 +84,8 @@ package struct SQLFilterTranslator {
         case (_, "externalId", nil): return .scalar("\(row).external_id", .string)
         case (.users, "userName", nil): return .scalar("u.user_name_key", .string)
         // An expression, not the bare column, so that SQLite never picks the (team_id, active, seq) index
-        // of the postman listings: with `active eq true` beside an indexed condition it walked every
-        // active user of the team instead of the few that the other condition selects.
+        // of the postman listings. With `active eq true` beside an indexed condition, that index made it
+        // walk every active user of the team instead of the few that the other condition selects.
         case (.users, "active", nil): return .scalar("(u.active OR false)", .boolean)
         case (.users, "displayName", nil): return .scalar("u.display_name_key", .string)
         case (.users, "emails", "value"): return .emailValues

@@ -16,7 +16,7 @@ package struct ResourceListing: Sendable, Equatable {
     }
 }
 
-/// Which part of a listing to return.
+/// The part of a listing to return.
 package enum ListingPage: Sendable, Equatable {
     /// The `count` resources from the 1-based `startIndex`; a count of 0 returns only the total.
     case index(startIndex: Int, count: Int)
@@ -38,7 +38,7 @@ package struct ListingPosition: Sendable, Equatable, Hashable {
     }
 }
 
-/// A sort key as a cursor stores it. Strings are compared as the attribute's `caseExact` says, dates as
+/// A sort key as a cursor stores it. Strings are compared as the attribute's `caseExact` requires, dates as
 /// instants in milliseconds, and a resource without the attribute sorts last in ascending order.
 package enum ListingSortKey: Sendable, Equatable, Hashable {
     case string(String)
