@@ -50,7 +50,8 @@ enum HelpText {
                                     from the request's Host header)
           --log-level LEVEL         trace, debug, info, notice, warning, error or critical
                                     (SCIMD_LOG_LEVEL, default info)
-          --threads N               HTTP worker threads (SCIMD_THREADS, default: the number of cores)
+          --threads N               HTTP worker threads (SCIMD_THREADS, default: the number of cores);
+                                    requests other than GET and HEAD run on 32 more threads
           --group-patch-response R  rfc profile: what a group PATCH returns without attributes or
                                     excludedAttributes: no-content (204) or resource (200 with the
                                     group) (SCIMD_GROUP_PATCH_RESPONSE, default no-content); the
