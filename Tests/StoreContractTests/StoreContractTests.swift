@@ -222,4 +222,36 @@ struct StoreContractTests {
         let again = #expect(throws: SCIMError.self) { try target.importSnapshot(snapshot) }
         #expect(again?.status == 400)
     }
+
+    @Test(arguments: StoreKind.available, StoreKind.available)
+    func snapshotCopiesManyRows(from sourceKind: StoreKind, to targetKind: StoreKind) throws {
+        // More users and members than one multi-row INSERT of the PostgreSQL import takes.
+        let userCount = 1_500
+        let source = try ContractStore(sourceKind)
+        let target = try ContractStore(targetKind)
+        let team = try F.insertTeam("alpha", userCount: userCount, groupCount: 1, in: source)
+        try source.writing { transaction in
+            var withEmail = F.makeUser(700, teamID: team.id)
+            withEmail.userName = "alpha.user700@example.com"
+            withEmail.extraAttributes = JSONObject([
+                ("emails", .array([.object(JSONObject([("value", .string("Seven@Example.com"))]))]))
+            ])
+            try transaction.updateUser(withEmail)
+            _ = try transaction.addMembers(
+                groupID: F.groupID(1, teamID: team.id),
+                (1...userCount).map { GroupMember(userID: F.userID($0, teamID: team.id)) })
+        }
+        let snapshot = try source.exportSnapshot()
+
+        try target.importSnapshot(snapshot)
+
+        #expect(snapshot.users.count == userCount)
+        #expect(snapshot.memberships.count == userCount)
+        #expect(try target.exportSnapshot() == snapshot)
+        let lastPage = try target.reading {
+            try $0.users(teamID: team.id, matching: UserQuery(), startIndex: userCount, count: 5)
+        }
+        #expect(lastPage.totalResults == userCount)
+        #expect(lastPage.users.map(\.id) == [F.userID(userCount, teamID: team.id)])
+    }
 }
