@@ -14,13 +14,13 @@ extension SQLiteTransaction {
     /// match. The unfiltered page seeks straight to its first `seq`, so it costs the same at any position.
     func users(teamID: Int64, matching query: UserQuery, startIndex: Int, count: Int) throws(SCIMError) -> UserPage {
         try requireOpen()
-        guard let counters = try teamCounters(teamID: teamID) else { return UserPage(totalResults: 0, users: []) }
         let offset = Int64(max(startIndex, 1) - 1)
         let limit = Int64(max(count, 0))
-
+        // A userName matches at most one user, so its lookup needs none of the team's counters.
         if let userName = query.userName {
             return try usersNamed(userName, teamID: teamID, active: query.active, offset: offset, limit: limit)
         }
+        guard let counters = try teamCounters(teamID: teamID) else { return UserPage(totalResults: 0, users: []) }
         if let active = query.active {
             let total = active ? counters.active : counters.users - counters.active
             guard limit > 0, offset < total else { return UserPage(totalResults: Int(total), users: []) }
