@@ -107,20 +107,19 @@ package struct FilterParser {
     private mutating func parseAttributePath() throws(SCIMError) -> AttributePath {
         let start = index
         while index < bytes.count, isPathByte(bytes[index]) { index += 1 }
-        let text = String(decoding: bytes[start..<index], as: UTF8.self)
-        guard !text.isEmpty else { throw failure("expected an attribute name") }
-        var schema: String?
-        var rest = Substring(text)
-        if let colon = text.lastIndex(of: ":") {
-            schema = String(text[..<colon])
-            rest = text[text.index(after: colon)...]
-        }
-        let parts = rest.split(separator: ".", omittingEmptySubsequences: false)
-        guard (1...2).contains(parts.count), parts.allSatisfy(isAttributeName) else {
-            throw failure("invalid attribute path '\(text)'")
+        guard index > start else { throw failure("expected an attribute name") }
+        // The schema URN ends at the last colon, and a dot splits the rest into name and sub-attribute.
+        let colon = bytes[start..<index].lastIndex(of: UInt8(ascii: ":"))
+        let nameStart = colon.map { $0 + 1 } ?? start
+        let dot = bytes[nameStart..<index].firstIndex(of: UInt8(ascii: "."))
+        let name = String(decoding: bytes[nameStart..<(dot ?? index)], as: UTF8.self)
+        let subAttribute = dot.map { String(decoding: bytes[($0 + 1)..<index], as: UTF8.self) }
+        guard isAttributeName(Substring(name)), subAttribute.map({ isAttributeName(Substring($0)) }) ?? true else {
+            throw failure("invalid attribute path '\(String(decoding: bytes[start..<index], as: UTF8.self))'")
         }
         return AttributePath(
-            schema: schema, name: String(parts[0]), subAttribute: parts.count == 2 ? String(parts[1]) : nil)
+            schema: colon.map { String(decoding: bytes[start..<$0], as: UTF8.self) }, name: name,
+            subAttribute: subAttribute)
     }
 
     private mutating func parseName() throws(SCIMError) -> String {
@@ -161,6 +160,13 @@ package struct FilterParser {
         }
         guard index < bytes.count else { throw failure("unterminated string") }
         index += 1
+        // A value without escapes or control characters is its own text, so it skips the JSON parser.
+        let inner = bytes[(start + 1)..<(index - 1)]
+        if !inner.contains(where: { $0 == UInt8(ascii: "\\") || $0 < 0x20 }),
+            let text = String(validating: inner, as: UTF8.self)
+        {
+            return text
+        }
         var literal = Array(bytes[start..<index])
         if quote != UInt8(ascii: "\"") {
             literal = Self.doubleQuoted(singleQuoted: literal.dropFirst().dropLast())

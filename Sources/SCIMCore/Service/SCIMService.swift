@@ -102,8 +102,13 @@ package final class SCIMService: Sendable {
     private static func credentialText(authorization: String?, apiKeyHeader: String?) -> String? {
         guard let authorization else { return apiKeyHeader?.trimmingSpaces() }
         let trimmed = authorization.trimmingSpaces()
-        if trimmed.count > 7, trimmed.prefix(7).lowercased() == "bearer " {
-            return String(trimmed.dropFirst(7)).trimmingSpaces()
+        // The scheme is compared as ASCII bytes, without building lowercased strings on every request.
+        let scheme = "bearer ".utf8
+        let utf8 = trimmed.utf8
+        if utf8.count > scheme.count,
+            zip(utf8, scheme).allSatisfy({ ((0x41...0x5A).contains($0) ? $0 | 0x20 : $0) == $1 })
+        {
+            return String(decoding: utf8.dropFirst(scheme.count), as: UTF8.self).trimmingSpaces()
         }
         return trimmed
     }
