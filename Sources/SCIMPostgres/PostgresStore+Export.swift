@@ -144,7 +144,7 @@ extension PostgresStore: StoreExport {
     /// few statements as the parameter limit allows. `casts` contains each column's cast, or "".
     ///
     /// With one statement per row, copying the benchmark's store of 177,000 users and 110,000 memberships
-    /// took 37.5 s, mostly round trips to the server; with these statements it took 8.4 s.
+    /// took 37.5 s, mostly round trips to the server. With these statements it took 8.4 s.
     private static func insertRows(
         _ insert: String, casts: [String], rows: [[PostgresValue]], on connection: PostgresConnection
     ) throws(SCIMError) {

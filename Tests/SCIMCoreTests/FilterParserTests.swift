@@ -239,7 +239,8 @@ struct FilterParserTests {
             "not a pr", "emails[type eq \"work\"", "emails[type eq \"work\"]]", "emails[]", "a.b.c pr",
             "1abc pr", "a eq \"x\" b", "a eq \"\\q\"", "a eq +5", "a eq 007", "a eq 0x1p3", "a eq .5", "a eq 1.",
             "a eq \"\u{1}\"", "a eq nan", "a eq inf", "a eq Infinity", "[a pr]", "a pr and (b pr", "a[b pr].c",
-            "a eq\"x\"", "a pr(b pr)",
+            "a eq\"x\"", "a pr(b pr)", "a. pr", ".a pr", "urn:ietf:params:scim:schemas:core:2.0:User: pr",
+            "a eq \"tab\there\"",
         ])
     func brokenFilterThrows(text: String) {
         #expect(isInvalidFilter(text), "\(text)")

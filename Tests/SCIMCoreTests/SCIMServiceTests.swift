@@ -27,7 +27,7 @@ struct SCIMServiceTests {
         let forms: [(String?, String?)] = [
             (nil, nil), ("", nil), ("Bearer", nil), ("Bearer ", nil), ("Basic \(fixture.key)", nil),
             ("invalidApiKey", nil), (APIKeyFormat.unknown(), nil), (secretFlipped, nil),
-            (fixture.key.uppercased(), nil),
+            (fixture.key.uppercased(), nil), ("Bearér \(fixture.key)", nil), ("Bearer\t\(fixture.key)", nil),
             ("garbage", fixture.key), ("", fixture.key), (nil, ""),
         ]
 

@@ -8,7 +8,7 @@ package enum ResourceID {
     /// A new id therefore sorts after every older one, and an insert lands on the last page of each
     /// index on ids, as a row number would. The other 36 digits are 144 random bits, so an id still
     /// cannot be guessed. With random ids, each insert wrote one scattered leaf page per id index. On a
-    /// 100,000-user store (2 cores, `wrk -t2 -c32`), POST /Users committed 5,000-5,900 users/s with
+    /// 200,800-user store (2 cores, `wrk -t2 -c32`), POST /Users committed 5,000-5,900 users/s with
     /// random ids and 7,500-8,200 with time-ordered ones.
     package static func generate(milliseconds: Int64 = Timestamp.nowMilliseconds()) -> String {
         var bytes = [UInt8]()
